@@ -122,7 +122,9 @@ def _lines(n_rows: int, n_cols: int, row_totals: bool, col_totals: bool) -> list
     return lines
 
 
-def disclosed_cells(values: Sequence[int], hidden: Sequence[bool], lines: list[list[int]]) -> list[int]:
+def disclosed_cells(
+    values: Sequence[int], hidden: Sequence[bool], lines: list[list[int]]
+) -> list[int]:
     """Hidden cells whose exact value follows from the visible figures.
 
     For each hidden cell, minimise and maximise it subject to every published
