@@ -220,6 +220,7 @@ def protect(
     row_totals: bool = False,
     col_totals: bool = False,
     row_title: str = "",
+    hide_row_totals: frozenset[int] = frozenset(),
 ) -> ProtectedTable:
     """Suppress a table of person counts for the reviewer role.
 
@@ -244,6 +245,9 @@ def protect(
     width = n_cols + (1 if row_totals else 0)
     flat = [v for row in grid for v in row]
     hidden = [is_primary(v) for v in flat]
+    for r in hide_row_totals:  # hidden in a linked table that shows the same totals
+        if row_totals:
+            hidden[r * width + n_cols] = True
     lines = _lines(n_rows, n_cols, row_totals, col_totals)
     total_cells = {line[0] for line in lines}
     if lines:
@@ -261,6 +265,44 @@ def protect(
         has_col_totals=col_totals,
         _token=_PROTECT_TOKEN,
     )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Inner counts and labels of one table for :func:`protect_linked`."""
+
+    counts: Sequence[Sequence[int]]
+    col_labels: Sequence[str]
+
+
+def protect_linked(
+    specs: Sequence[TableSpec],
+    *,
+    row_labels: Sequence[str],
+    row_title: str = "",
+) -> list[ProtectedTable]:
+    """Protect several tables that break the same row totals down different ways.
+
+    Enrolled by gender and enrolled by benefit group share each municipality's
+    total; a total hidden in one table but shown in the other would let a reader
+    undo the first table's suppression. So a row total hidden in any table is
+    hidden in all, repeated until no table hides more.
+    """
+    hidden_rows: frozenset[int] = frozenset()
+    for _ in range(len(row_labels) + 2):
+        tables = [
+            protect(spec.counts, row_labels=row_labels, col_labels=spec.col_labels,
+                    row_totals=True, col_totals=True, row_title=row_title,
+                    hide_row_totals=hidden_rows)
+            for spec in specs
+        ]
+        now = frozenset(
+            r for t in tables for r, row in enumerate(t.cells) if row[-1] is None
+        )
+        if now == hidden_rows:
+            return tables
+        hidden_rows = now
+    raise RuntimeError("Diskretionen af de sammenhængende tabeller stabiliserede sig ikke.")
 
 
 def protect_share(numerator: int, denominator: int) -> float | None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from jobindsats_fakes import FIXTURES, fixture, ok, recorded_session
 
 from nytte.jobindsats.client import (
     NYTTE_TABLE,
@@ -31,6 +30,7 @@ from nytte.jobindsats.parse import (
 )
 from nytte.jobindsats.periods import format_period, parse_period
 from nytte.reference_figures import municipality_names
+from tests.jobindsats_fakes import FIXTURES, fixture, ok, recorded_session
 
 
 @pytest.fixture

@@ -217,3 +217,18 @@ def test_share_is_hidden_when_it_would_reveal_a_small_count() -> None:
 def test_protected_table_cannot_be_built_around_protect() -> None:
     with pytest.raises(TypeError):
         ProtectedTable(row_labels=("a",), col_labels=("b",), cells=((1,),))
+
+
+def test_linked_tables_hide_the_same_totals() -> None:
+    from nytte.suppression import TableSpec, protect_linked
+
+    rows = ["A", "B", "C"]
+    # Row B has 4 persons in all: a primary total in both tables.
+    by_gender = TableSpec([[10, 30], [2, 2], [20, 25]], ["K", "M"])
+    by_benefit = TableSpec([[20, 20], [0, 4], [30, 15]], ["x", "y"])
+    g, b = protect_linked([by_gender, by_benefit], row_labels=rows)
+    for r in range(len(rows) + 1):
+        assert (g.cells[r][-1] is None) == (b.cells[r][-1] is None)
+    assert g.value("B", "I alt") is None and b.value("B", "I alt") is None
+    _assert_safe(g)
+    _assert_safe(b)
