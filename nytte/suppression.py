@@ -221,6 +221,7 @@ def protect(
     col_totals: bool = False,
     row_title: str = "",
     hide_row_totals: frozenset[int] = frozenset(),
+    unknown: frozenset[tuple[int, int]] = frozenset(),
 ) -> ProtectedTable:
     """Suppress a table of person counts for the reviewer role.
 
@@ -228,7 +229,11 @@ def protect(
     always add up) and appended as an ``I alt`` column (``row_totals``) and/or row
     (``col_totals``). Without totals, only primary suppression applies: cells
     that are not summed anywhere cannot be worked out from each other.
+    ``unknown`` marks inner cells the source already suppressed (their count is
+    passed as 0); they are hidden, and only allowed in tables without totals.
     """
+    if unknown and (row_totals or col_totals):
+        raise ValueError("Tal, som kilden har udeladt, kan ikke indgå i en tabel med totaler.")
     n_rows = len(counts)
     n_cols = len(col_labels)
     if len(row_labels) != n_rows or any(len(r) != n_cols for r in counts):
@@ -245,6 +250,8 @@ def protect(
     width = n_cols + (1 if row_totals else 0)
     flat = [v for row in grid for v in row]
     hidden = [is_primary(v) for v in flat]
+    for r, c in unknown:
+        hidden[r * width + c] = True
     for r in hide_row_totals:  # hidden in a linked table that shows the same totals
         if row_totals:
             hidden[r * width + n_cols] = True

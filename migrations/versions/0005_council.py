@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("birth_year", sa.Integer(), nullable=True),
         sa.Column("expected_start", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.Column("active_until", sa.Date(), nullable=False),
         sa.Column("exit_outcome", sa.String(length=40), nullable=True),
         sa.Column("first_present", sa.Date(), nullable=True),
         sa.Column("present_days", sa.Integer(), nullable=False),
@@ -72,6 +73,14 @@ def upgrade() -> None:
         "ix_council_referral_stats_muni_end",
         "council_referral_stats",
         ["municipality_code", "ended_on"],
+    )
+    op.create_index(
+        "ix_council_referral_stats_active",
+        "council_referral_stats",
+        [
+            "municipality_code", "active_until", "expected_start", "participant_id",
+            "gender", "benefit_group", "visitation_group", "birth_year",
+        ],
     )
     op.create_table(
         "council_summary_state",
@@ -125,6 +134,7 @@ def downgrade() -> None:
     op.drop_index("ux_jobindsats_observation_key", table_name="jobindsats_observation")
     op.drop_table("jobindsats_observation")
     op.drop_table("council_summary_state")
+    op.drop_index("ix_council_referral_stats_active", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_end", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_start", table_name="council_referral_stats")
     op.drop_table("council_referral_stats")

@@ -233,8 +233,7 @@ def summary_counts_by_municipality(
     rs = ReferralStats
     for code, n in session.execute(
         select(rs.municipality_code, func.count(func.distinct(rs.participant_id)))
-        .where(rs.municipality_code.in_(codes), rs.expected_start <= e,
-               or_(rs.ended_on.is_(None), rs.ended_on >= s))
+        .where(rs.municipality_code.in_(codes), rs.active_until >= s, rs.expected_start <= e)
         .group_by(rs.municipality_code)
     ):
         out[code]["enrolled"] = n
@@ -324,19 +323,30 @@ def composition_summary(
 ) -> dict[str, dict[str, dict[str, int]]]:
     """Per municipality: enrolled participants by group, from the summary table.
 
-    A participant with two referrals in the period counts once (their latest)."""
+    Grouped in SQL over the covering index; a participant's groups are the same on
+    all their referrals, so counting distinct participants per combination and
+    adding the combinations up counts each participant once."""
     rs = ReferralStats
+    # The age band is computed in SQL so the database returns a few hundred groups,
+    # not one per birth year.
+    y = period.end.year
+    band = case(
+        *[(rs.birth_year.between(y - hi, y - lo), label) for lo, hi, label in AGE_BANDS],
+        else_="Uoplyst",
+    )
     rows = session.execute(
-        select(rs.municipality_code, rs.participant_id, rs.benefit_group,
-               rs.visitation_group, rs.gender, rs.birth_year)
-        .where(rs.municipality_code.in_(codes), rs.expected_start <= period.end,
-               or_(rs.ended_on.is_(None), rs.ended_on >= period.start))
-        .order_by(rs.expected_start)
+        select(rs.municipality_code, rs.benefit_group, rs.visitation_group, rs.gender,
+               band, func.count(func.distinct(rs.participant_id)))
+        .where(rs.municipality_code.in_(codes), rs.active_until >= period.start,
+               rs.expected_start <= period.end)
+        .group_by(rs.municipality_code, rs.benefit_group, rs.visitation_group, rs.gender,
+                  band)
     ).all()
-    latest: dict[tuple[str, int], tuple[object, ...]] = {}
-    for row in rows:
-        latest[(row[0], row[1])] = tuple(row[2:])
-    out: dict[str, list[tuple[object, ...]]] = {c: [] for c in codes}
-    for (code, _), rest in latest.items():
-        out[code].append(rest)
-    return {code: _tally(r, period.end) for code, r in out.items()}
+    out: dict[str, dict[str, dict[str, int]]] = {
+        c: {"benefit": {}, "visitation": {}, "gender": {}, "age": {}} for c in codes
+    }
+    for code, benefit, visitation, gender, age, n in rows:
+        for key, value in (("benefit", benefit), ("visitation", visitation or "uoplyst"),
+                           ("gender", gender), ("age", age)):
+            out[code][key][value] = out[code][key].get(value, 0) + int(n)
+    return out

@@ -27,6 +27,7 @@ FULL_REFRESH_ABOVE = 200_000
 """Above this many new attendance rows, one full rebuild is faster than the delta."""
 
 _CHUNK = 500
+FAR_FUTURE = date(9999, 12, 31)
 
 
 def _month_expr(conn: Connection, column: str) -> str:
@@ -65,10 +66,10 @@ def _referral_stats_sql(where: str, att_where: str) -> str:
         INSERT INTO council_referral_stats
             (referral_id, unit_id, municipality_code, participant_id, benefit_group,
              visitation_group, gender, birth_year, expected_start,
-             ended_on, exit_outcome, first_present, present_days, expected_days)
+             ended_on, active_until, exit_outcome, first_present, present_days, expected_days)
         SELECT r.id, r.unit_id, u.municipality_code, r.participant_id, p.benefit_group,
                p.visitation_group, p.gender, p.birth_year, r.expected_start,
-               r.ended_on, r.exit_outcome, s.first_present,
+               r.ended_on, COALESCE(r.ended_on, :far), r.exit_outcome, s.first_present,
                COALESCE(s.present_days, 0), COALESCE(s.expected_days, 0)
         FROM referral r
         JOIN unit u ON u.id = r.unit_id
@@ -116,7 +117,7 @@ def refresh_all(conn: Connection) -> dict[str, int]:
     conn.execute(text("DELETE FROM council_attendance_month"))
     conn.execute(text("DELETE FROM council_referral_stats"))
     conn.execute(text(_attendance_month_sql(conn, "")))
-    conn.execute(text(_referral_stats_sql("", "")))
+    conn.execute(text(_referral_stats_sql("", "")), {"far": FAR_FUTURE})
     _save_state(conn, att_max, ref_max)
     months = conn.execute(text("SELECT COUNT(*) FROM council_attendance_month")).scalar_one()
     refs = conn.execute(text("SELECT COUNT(*) FROM council_referral_stats")).scalar_one()
@@ -146,6 +147,7 @@ def refresh_referrals(conn: Connection, referral_ids: Iterable[int]) -> None:
         chunk = ids[lo : lo + _CHUNK]
         marks = ", ".join(f":i{i}" for i in range(len(chunk)))
         params: dict[str, Any] = {f"i{i}": v for i, v in enumerate(chunk)}
+        params["far"] = FAR_FUTURE
         conn.execute(
             text(f"DELETE FROM council_referral_stats WHERE referral_id IN ({marks})"), params
         )

@@ -50,6 +50,9 @@ class ReferralStats(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     expected_start: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # ended_on, or 9999-12-31 while the course runs: one index range finds every
+    # referral still active at a period's start (an OR on NULL cannot use it).
+    active_until: Mapped[date] = mapped_column(Date)
     exit_outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     first_present: Mapped[date | None] = mapped_column(Date, nullable=True)
     present_days: Mapped[int] = mapped_column(Integer, default=0)
@@ -58,6 +61,12 @@ class ReferralStats(Base):
     __table_args__ = (
         Index("ix_council_referral_stats_muni_start", "municipality_code", "expected_start"),
         Index("ix_council_referral_stats_muni_end", "municipality_code", "ended_on"),
+        # Covering index for the enrolled and composition queries of a region.
+        Index(
+            "ix_council_referral_stats_active",
+            "municipality_code", "active_until", "expected_start", "participant_id",
+            "gender", "benefit_group", "visitation_group", "birth_year",
+        ),
     )
 
 

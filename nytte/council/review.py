@@ -1,0 +1,211 @@
+"""The regional council's review: the region's municipalities side by side.
+
+Reviewers (role beskaeftigelsesraad) see aggregates only. Every count leaves this
+module inside a ProtectedTable (nytte.suppression), and every share is computed
+with protect_share, so nothing below 5 persons reaches the role by any route: the
+page, the charts, the exports and the cache all hold these objects only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.council.metrics import (
+    AGE_BANDS,
+    Counts,
+    composition_summary,
+    summary_counts_by_municipality,
+)
+from nytte.council.periods import Period, month_label
+from nytte.council.summary import ensure_fresh
+from nytte.models import Municipality, Region
+from nytte.models.council import AttendanceMonth
+from nytte.reference_figures import BENEFIT_NAMES
+from nytte.suppression import (
+    ProtectedTable,
+    TableSpec,
+    is_primary,
+    protect,
+    protect_linked,
+    protect_share,
+)
+
+GENDERS = (("K", "Kvinder"), ("M", "Mænd"))
+BENEFITS = tuple(BENEFIT_NAMES.items())
+AGES = (*((label, label) for _, _, label in AGE_BANDS), ("Uoplyst", "Uoplyst"))
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    municipality: str
+    attendance_rate: float | None
+    show_up_rate: float | None
+    exits_job_education: float | None
+
+
+@dataclass(frozen=True)
+class RegionalReview:
+    region_code: str
+    region_name: str
+    period: Period
+    funnel: ProtectedTable  # new referrals: showed up / never showed, with totals
+    exits: ProtectedTable  # exits: to job or education / other, with totals
+    by_gender: ProtectedTable  # enrolled, linked with the two below
+    by_benefit: ProtectedTable
+    by_age: ProtectedTable
+    shares: tuple[ShareRow, ...]
+    monthly: ProtectedTable  # enrolled per month (rows) and municipality (columns)
+    provisional_month: date | None  # the latest month: late registrations may follow
+
+    def tables(self) -> list[tuple[str, ProtectedTable]]:
+        """Every count table, titled, for the page and the exports."""
+        return [
+            ("Nye henvisninger og fremmøde", self.funnel),
+            ("Afsluttede forløb", self.exits),
+            ("Indskrevne efter køn", self.by_gender),
+            ("Indskrevne efter ydelsesgruppe", self.by_benefit),
+            ("Indskrevne efter alder", self.by_age),
+            ("Indskrevne pr. måned", self.monthly),
+        ]
+
+
+def region_municipalities(session: Session, region_code: str) -> list[tuple[str, str]]:
+    return [
+        (c, n)
+        for c, n in session.execute(
+            select(Municipality.code, Municipality.name)
+            .where(Municipality.region_code == region_code)
+            .order_by(Municipality.name)
+        )
+    ]
+
+
+def _require_reviewer(principal: Principal) -> str:
+    require_role(principal, Role.RAAD)
+    if not principal.region_code:
+        raise AccessDenied("Din rolle er ikke knyttet til en region.")
+    return principal.region_code
+
+
+def regional_review(session: Session, principal: Principal, period: Period) -> RegionalReview:
+    region_code = _require_reviewer(principal)
+    ensure_fresh(session.connection())
+    region = session.get(Region, region_code)
+    munis = region_municipalities(session, region_code)
+    codes = [c for c, _ in munis]
+    names = [n for _, n in munis]
+    counts = summary_counts_by_municipality(session, codes, period)
+    comp = composition_summary(session, codes, period)
+    return _build(region_code, region.name if region else region_code, period, codes,
+                  names, counts, comp, _monthly(session, codes, period))
+
+
+MonthCounts = list[tuple[date, dict[str, int]]]
+
+
+def _monthly(session: Session, codes: list[str], period: Period) -> MonthCounts:
+    """Distinct enrolled participants per month and municipality, in one query.
+
+    The months are joined to the covering index of the referral summary, so the
+    database counts (in Python, 30,000 rows of dates took 0.4 s on SQLite)."""
+    months = period.months()
+    if not codes or not months:
+        return [(m, {}) for m in months]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    params: dict[str, object] = {}
+    selects = []
+    for i, m in enumerate(months):
+        nxt = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+        lo, hi = max(m, period.start), min(period.end, date.fromordinal(nxt.toordinal() - 1))
+        params[f"s{i}"], params[f"e{i}"] = (lo.isoformat(), hi.isoformat()) if sqlite else (lo, hi)
+        selects.append(f"SELECT {i} AS k, :s{i} AS m_start, :e{i} AS m_end")
+    for i, c in enumerate(codes):
+        params[f"c{i}"] = c
+    marks = ", ".join(f":c{i}" for i in range(len(codes)))
+    sql = f"""
+        WITH months AS ({" UNION ALL ".join(selects)})
+        SELECT months.k, rs.municipality_code, COUNT(DISTINCT rs.participant_id)
+        FROM months JOIN council_referral_stats rs
+          ON rs.municipality_code IN ({marks})
+         AND rs.active_until >= months.m_start AND rs.expected_start <= months.m_end
+        GROUP BY months.k, rs.municipality_code
+    """
+    found: list[dict[str, int]] = [{} for _ in months]
+    for k, code, n in session.execute(text(sql), params):
+        found[int(k)][str(code)] = int(n)
+    return list(zip(months, found, strict=True))
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _build(
+    region_code: str,
+    region_name: str,
+    period: Period,
+    codes: list[str],
+    names: list[str],
+    counts: dict[str, Counts],
+    comp: dict[str, dict[str, dict[str, int]]],
+    monthly: MonthCounts,
+) -> RegionalReview:
+    title = "Kommune"
+    funnel = protect(
+        [[counts[c].showed_up, counts[c].new_referrals - counts[c].showed_up] for c in codes],
+        row_labels=names, col_labels=["Mødte op", "Mødte aldrig op"],
+        row_totals=True, col_totals=True, row_title=title,
+    )
+    exits = protect(
+        [[counts[c].exits_job_education, counts[c].exits - counts[c].exits_job_education]
+         for c in codes],
+        row_labels=names, col_labels=["Job eller uddannelse", "Anden afgang"],
+        row_totals=True, col_totals=True, row_title=title,
+    )
+    specs = [
+        TableSpec([[comp[c]["gender"].get(k, 0) for k, _ in GENDERS] for c in codes],
+                  [label for _, label in GENDERS]),
+        TableSpec([[comp[c]["benefit"].get(k, 0) for k, _ in BENEFITS] for c in codes],
+                  [label for _, label in BENEFITS]),
+        TableSpec([[comp[c]["age"].get(k, 0) for k, _ in AGES] for c in codes],
+                  [label for _, label in AGES]),
+    ]
+    by_gender, by_benefit, by_age = protect_linked(specs, row_labels=names, row_title=title)
+    shares = []
+    for i, c in enumerate(codes):
+        n = counts[c]
+        enrolled_visible = by_gender.cells[i][-1] is not None and not is_primary(n.enrolled)
+        shares.append(ShareRow(
+            municipality=names[i],
+            # A rate over few persons describes those persons: shown only when the
+            # number of enrolled is itself shown and at least 5.
+            attendance_rate=(n.present_days / n.expected_days
+                             if enrolled_visible and n.expected_days and n.enrolled >= 5
+                             else None),
+            show_up_rate=protect_share(n.showed_up, n.new_referrals),
+            exits_job_education=protect_share(n.exits_job_education, n.exits),
+        ))
+    monthly_table = protect(
+        [[m[1].get(c, 0) for c in codes] for m in monthly],
+        row_labels=[month_label(m[0]) for m in monthly], col_labels=names,
+        row_title="Måned",
+    )
+    latest = monthly[-1][0] if monthly else None
+    return RegionalReview(
+        region_code=region_code, region_name=region_name, period=period, funnel=funnel,
+        exits=exits, by_gender=by_gender, by_benefit=by_benefit, by_age=by_age,
+        shares=tuple(shares), monthly=monthly_table, provisional_month=latest,
+    )
+
+
+def latest_data_month(session: Session) -> date | None:
+    """The newest month with attendance: the council's default period ends there."""
+    value = session.scalar(select(func.max(AttendanceMonth.month)))
+    if value is None:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
