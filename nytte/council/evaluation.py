@@ -290,3 +290,19 @@ def evaluation_xlsx(data: EvaluationData) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class EvaluationFiles:
+    data: EvaluationData
+    pdf: bytes
+    xlsx: bytes
+
+
+def generate_yearly_evaluation(session: Session, principal: Principal,
+                               year_no: int) -> EvaluationFiles:
+    """Build the PDF and Excel of a yearly evaluation and record that it was made."""
+    data = evaluation_data(session, principal, year_no)
+    files = EvaluationFiles(data, evaluation_pdf(data), evaluation_xlsx(data))
+    record_generated(session, principal, data)
+    return files

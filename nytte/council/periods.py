@@ -94,3 +94,22 @@ def year(y: int) -> Period:
 
 def month_label(m: date) -> str:
     return f"{_MONTHS_DA[m.month - 1][:3]}. {m.year}"
+
+
+def choices(kind: str, latest: date, count: int = 12) -> list[Period]:
+    """The newest ``count`` periods of a kind ('måned', 'kvartal', 'år') up to ``latest``."""
+    out: list[Period] = []
+    if kind == "måned":
+        m = latest.replace(day=1)
+        for _ in range(count):
+            out.append(Period(m, _month_end(m)))
+            m = _add_months(m, -1)
+    elif kind == "kvartal":
+        q = (latest.month - 1) // 3 + 1
+        y = latest.year
+        for _ in range(count):
+            out.append(quarter(y, q))
+            y, q = (y - 1, 4) if q == 1 else (y, q - 1)
+    else:
+        out = [year(y) for y in range(latest.year, latest.year - min(count, 5), -1)]
+    return out
