@@ -157,18 +157,30 @@ def disclosed_cells(
         return []  # hidden cells in no published relation cannot be worked out
     a_eq = np.array(a_rows)
     b_eq = np.array(b)
-    bounds = [(0, None)] * len(idx)
+    n = len(idx)
+    # One LP finds the cells forced to 0 in every filling: maximise sum(s) with
+    # s_i <= x_i and s_i <= eps. Table constraints with integer totals have integer
+    # vertices, so any cell not forced to 0 is >= 1 in some vertex, and the average
+    # of those vertices has every such cell >= 1/n: all of them reach eps = 1/(n+1).
+    eps = 1.0 / (n + 1)
+    lp = linprog(
+        np.concatenate([np.zeros(n), -np.ones(n)]),
+        A_ub=np.hstack([-np.eye(n), np.eye(n)]), b_ub=np.zeros(n),
+        A_eq=np.hstack([a_eq, np.zeros((a_eq.shape[0], n))]), b_eq=b_eq,
+        bounds=[(0, None)] * n + [(0, eps)] * n, method="highs",
+    )
+    if lp.status != 0:
+        raise RuntimeError("Diskretionskontrollen kunne ikke løses (inkonsistente tal).")
+    forced = [j for j in range(n) if lp.x[n + j] < eps / 2]
+    # The fillings' affine hull is {A x = b, x_forced = 0}; a cell is pinned exactly
+    # when it is constant on that hull, i.e. its row of the null space is zero.
+    m = np.vstack([a_eq, np.eye(n)[forced]]) if forced else a_eq
+    _, sing, vt = np.linalg.svd(m)
+    rank = int((sing > 1e-9 * max(1.0, sing.max())).sum()) if sing.size else 0
+    null = vt[rank:].T  # n x (n - rank)
     out: list[int] = []
     for j, cell in enumerate(idx):
-        c = np.zeros(len(idx))
-        c[j] = 1.0
-        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if hi.status == 3:  # unbounded above: cannot be pinned down
-            continue
-        if lo.status != 0 or hi.status != 0:
-            raise RuntimeError("Diskretionskontrollen kunne ikke løses (inkonsistente tal).")
-        if abs(-hi.fun - lo.fun) < 0.5:
+        if j in forced or null.shape[1] == 0 or np.abs(null[j]).max() < 1e-9:
             out.append(cell)
     return out
 
@@ -200,15 +212,15 @@ def _secondary(values: list[int], hidden: list[bool], lines: list[list[int]],
         leaks = disclosed_cells(values, hidden, lines)
         if not leaks:
             return hidden
-        # Hide one more figure in a line through the first leaking cell.
-        leak = leaks[0]
-        through = [line for line in lines if leak in line]
-        options = [c for line in through for c in line if not hidden[c]]
-        if not options:
-            # Everything around it is hidden already; hide the whole grid.
-            return [True] * len(values)
-        chosen = min(options, key=lambda c: (c in total_cells, values[c], c))
-        hidden[chosen] = True
+        # Hide one more figure in a line through each leaking cell.
+        for leak in leaks:
+            through = [line for line in lines if leak in line]
+            options = [c for line in through for c in line if not hidden[c]]
+            if not options:
+                # Everything around it is hidden already; hide the whole grid.
+                return [True] * len(values)
+            chosen = min(options, key=lambda c: (c in total_cells, values[c], c))
+            hidden[chosen] = True
     return [True] * len(values)
 
 

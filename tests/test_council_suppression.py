@@ -232,3 +232,49 @@ def test_linked_tables_hide_the_same_totals() -> None:
     assert g.value("B", "I alt") is None and b.value("B", "I alt") is None
     _assert_safe(g)
     _assert_safe(b)
+
+
+def _exact_disclosed(values: list[int], hidden: list[bool], lines: list[list[int]]) -> list[int]:
+    """Reference: minimise and maximise every hidden cell (slow, obviously right)."""
+    from scipy.optimize import linprog
+
+    idx = [i for i, h in enumerate(hidden) if h]
+    pos = {c: j for j, c in enumerate(idx)}
+    a, b = [], []
+    for line in lines:
+        coeffs, rhs = [0.0] * len(idx), 0.0
+        for cell, sign in [(line[0], 1.0), *[(p, -1.0) for p in line[1:]]]:
+            if cell in pos:
+                coeffs[pos[cell]] += sign
+            else:
+                rhs -= sign * values[cell]
+        if any(coeffs):
+            a.append(coeffs)
+            b.append(rhs)
+    out = []
+    for j, cell in enumerate(idx):
+        if not a:
+            break
+        c = np.zeros(len(idx))
+        c[j] = 1
+        lo = linprog(c, A_eq=a, b_eq=b, bounds=[(0, None)] * len(idx), method="highs")
+        hi = linprog(-c, A_eq=a, b_eq=b, bounds=[(0, None)] * len(idx), method="highs")
+        if hi.status == 0 and abs(-hi.fun - lo.fun) < 0.5:
+            out.append(cell)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_disclosure_check_matches_the_exact_one(seed: int) -> None:
+    from nytte.suppression import _lines, disclosed_cells
+
+    rng = random.Random(500 + seed)
+    n_r, n_c = rng.randint(1, 4), rng.randint(2, 4)
+    counts = [[rng.choice([0, 0, 1, 2, 3, 6, 9, 14]) for _ in range(n_c)] for _ in range(n_r)]
+    grid = [r + [sum(r)] for r in counts]
+    grid.append([sum(col) for col in zip(*grid, strict=True)])
+    flat = [v for row in grid for v in row]
+    hidden = [rng.random() < 0.35 for _ in flat]
+    lines = _lines(n_r, n_c, True, True)
+    assert sorted(disclosed_cells(flat, hidden, lines)) == sorted(
+        _exact_disclosed(flat, hidden, lines))
