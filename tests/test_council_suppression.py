@@ -271,7 +271,7 @@ def test_fast_disclosure_check_matches_the_exact_one(seed: int) -> None:
     rng = random.Random(500 + seed)
     n_r, n_c = rng.randint(1, 4), rng.randint(2, 4)
     counts = [[rng.choice([0, 0, 1, 2, 3, 6, 9, 14]) for _ in range(n_c)] for _ in range(n_r)]
-    grid = [r + [sum(r)] for r in counts]
+    grid = [[*r, sum(r)] for r in counts]
     grid.append([sum(col) for col in zip(*grid, strict=True)])
     flat = [v for row in grid for v in row]
     hidden = [rng.random() < 0.35 for _ in flat]
