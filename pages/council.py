@@ -70,7 +70,10 @@ def render() -> None:
         return
     c1, c2 = st.columns([1, 3])
     kind = c1.radio("Periode", ("år", "kvartal", "måned"), key="raad_kind")
-    period = c2.selectbox("Vælg", periods.choices(kind, latest), format_func=lambda p: p.label,
+    options = periods.choices(kind, latest)
+    # Default to the newest complete period (a running year is mostly provisional).
+    default = 1 if options[0].end > latest and len(options) > 1 else 0
+    period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
                           key="raad_period")
     page = _page(principal.user_id, principal.region_code, period.start, period.end)
     r = page.review

@@ -14,6 +14,7 @@ from nytte.council import periods
 from nytte.council.data_range import latest_attendance_day
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
 from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
+from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
 from pages.common import db_session, guard
 
@@ -54,9 +55,10 @@ def _delta(key: str, now: float | None, before: float | None) -> str | None:
         return None
     unit = kpis.get(key).unit
     diff = now - before
+    # An ASCII minus: Streamlit reads the arrow's direction from the first character.
+    sign = "+" if diff >= 0 else "-"
     if unit is kpis.Unit.SHARE:
-        return f"{diff * 100:+.1f} pct.-point".replace(".", ",")
-    sign = "+" if diff >= 0 else "−"
+        return f"{sign}{fmt_decimal(abs(diff) * 100, 1)} procentpoint"
     return sign + fmt_kpi(key, abs(diff))
 
 
@@ -71,7 +73,10 @@ def render() -> None:
     c1, c2, c3, c4 = st.columns([1, 2, 2, 2])
     kind = c1.radio("Periode", KINDS, index=0, key="ledelse_kind", horizontal=False)
     options = periods.choices(kind, latest)
-    period = c2.selectbox("Vælg", options, format_func=lambda p: p.label, key="ledelse_period")
+    # Default to the newest complete period: a running month compares badly.
+    default = 1 if options[0].end > latest and len(options) > 1 else 0
+    period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
+                          key="ledelse_period")
     unit_labels = {None: "Hele kommunen", **{u: name for u, name, _ in units}}
     unit_id = c3.selectbox("Enhed", list(unit_labels), format_func=lambda u: unit_labels[u],
                            key="ledelse_unit")
@@ -89,7 +94,7 @@ def render() -> None:
     st.caption(
         f"{ov.scope_label} · {ov.period.label}. Pilen viser ændringen fra forrige periode "
         f"({ov.previous.label}); tabellen nedenfor også samme periode sidste år "
-        f"({ov.last_year.label}). Hold musen over ⓘ for definitionen."
+        f"({ov.last_year.label}). Hold musen over ? ved et nøgletal for dets definition."
     )
     if period.end >= latest:
         st.warning("Perioden er ikke afsluttet: de seneste dage kan mangle registreringer.")
