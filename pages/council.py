@@ -21,9 +21,10 @@ from nytte.council.data_range import latest_attendance_day
 from nytte.council.exports import table_csv, tables_xlsx
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
 from nytte.council.pack import meeting_pack_pdf
-from nytte.formats import fmt_datetime, fmt_pct
+from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
+from nytte.reference_figures import OFFERED_2022
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable
 from pages.common import db_session, engine, guard
 
@@ -144,7 +145,7 @@ def _region(page: CouncilPage) -> None:
 
 def _national(page: CouncilPage) -> None:
     st.subheader("Personer tilbudt nytteindsats i hele landet")
-    st.metric("Tilbudt nytteindsats i 2022", "4.619",
+    st.metric("Tilbudt nytteindsats i 2022", fmt_int(OFFERED_2022),
               help=kpis.get("national_offered").definition)
     st.write(offered_text())
     st.caption(FIGURE_2_1_SOURCE)
