@@ -158,26 +158,10 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _bench_pages(repeat: int) -> None:
-    """AppTest runs of the two pages with a warm cache (the second and later runs)."""
-    from streamlit.testing.v1 import AppTest
-    from streamlit.util import calc_hash
+    """AppTest timings live in bench/council_pages.py: nytte never imports Streamlit."""
+    import subprocess
+    import sys
 
-    from nytte.auth import Role
-
-    os.chdir(REPO_ROOT)
-    for role, page in ((Role.LEDER, "ledelse"), (Role.RAAD, "raad")):
-        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-        at.session_state["nytte_demo_role"] = role
-        at.run()
-        at._page_hash = calc_hash(page)
-        at.run()  # cold: fills the caches
-        if at.exception:
-            print(f"  Side {page}: fejl {[e.value for e in at.exception]}")
-            continue
-
-        def rerun(at: AppTest = at) -> object:
-            return at.run()
-
-        med, best = _time(rerun, repeat)
-        print(f"Side '{page}' (AppTest, varm cache): median {med:.0f} ms (bedste {best:.0f} ms)"
-              f"  krav ≤ 500 ms: {'OK' if med <= 500 else 'FOR LANGSOM'}")
+    script = REPO_ROOT / "bench" / "council_pages.py"
+    subprocess.run([sys.executable, str(script), "--repeat", str(repeat)], check=False,
+                   cwd=REPO_ROOT)

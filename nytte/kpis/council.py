@@ -60,16 +60,4 @@ KPIS: list[KPI] = [
         source=_REPORT + ", tabel 2.1 (data trukket 16. oktober 2023)",
         reviewer_visible=True,
     ),
-    KPI(
-        key="activated_per_1000",
-        name="Aktiverede pr. 1.000 indbyggere",
-        definition=(
-            "Antal personer i nytteindsats i perioden pr. 1.000 indbyggere i kommunen, så "
-            "små og store kommuner kan sammenlignes."
-        ),
-        formula="indskrevne i perioden / indbyggertal * 1000",
-        unit=Unit.RATIO,
-        source="Nytte: fremmøderegistrering; indbyggertal fra kommunens stamdata",
-        reviewer_visible=True,
-    ),
 ]

@@ -121,36 +121,6 @@ KPIS: list[KPI] = [
         reviewer_visible=True,
     ),
     KPI(
-        key="exits_job_education_3m",
-        name="Job eller uddannelse inden 3 måneder",
-        definition=(
-            "Andel af de afsluttede forløb, hvor borgeren var i job eller uddannelse inden "
-            "3 måneder efter forløbets afslutning. Kun forløb, der sluttede mindst 3 "
-            "måneder før periodens slut, og kun hvor opfølgningen er registreret."
-        ),
-        formula=(
-            "forløb med job/uddannelse registreret senest 3 mdr. efter slut / forløb "
-            "afsluttet mindst 3 mdr. før periodens slut med registreret opfølgning"
-        ),
-        unit=Unit.SHARE,
-        source=_REF,
-        higher_is_better=True,
-    ),
-    KPI(
-        key="exits_job_education_6m",
-        name="Job eller uddannelse inden 6 måneder",
-        definition=(
-            "Som 'inden 3 måneder', men med 6 måneder efter forløbets afslutning."
-        ),
-        formula=(
-            "forløb med job/uddannelse registreret senest 6 mdr. efter slut / forløb "
-            "afsluttet mindst 6 mdr. før periodens slut med registreret opfølgning"
-        ),
-        unit=Unit.SHARE,
-        source=_REF,
-        higher_is_better=True,
-    ),
-    KPI(
         key="tasks_approved",
         name="Godkendte opgaver",
         definition="Antal opgaver, der blev godkendt ved screening mod værnsreglerne i perioden.",
