@@ -16,6 +16,7 @@ from nytte.council.metrics import (
     composition_raw,
     composition_summary,
     kpi_values,
+    raw_counts,
     raw_counts_by_municipality,
     summary_counts_by_municipality,
 )
@@ -24,7 +25,7 @@ from nytte.council.periods import month, quarter, year
 from nytte.council.summary import ensure_fresh
 from nytte.db import session_scope
 from nytte.models import Attendance, Referral
-from nytte.models.council import AttendanceMonth, ReferralStats
+from nytte.models.council import AttendanceMonth, EnrolledMonth, ReferralStats
 from pages.council import REVIEW_KPIS
 from tests import council_data
 
@@ -39,6 +40,11 @@ def test_summary_and_raw_agree(demo_engine: Engine) -> None:
                 raw_counts_by_municipality(s, codes, p)
             assert composition_summary(s, codes, p)["0253"] == \
                 composition_raw(s, Scope(("0253",)), p)
+        by_month = {m.month: m.enrolled for m in s.scalars(
+            select(EnrolledMonth).where(EnrolledMonth.municipality_code == "0253"))}
+        for k in range(1, 13):
+            raw = raw_counts(s, Scope(("0253",)), month(2025, k)).enrolled
+            assert by_month.get(date(2025, k, 1), 0) == raw
 
 
 def test_summary_follows_orm_writes(empty_engine: Engine) -> None:
@@ -64,6 +70,21 @@ def test_summary_follows_orm_writes(empty_engine: Engine) -> None:
         assert after is not None and after.present_days == present_before + 1
         stats = s.get(ReferralStats, ref_id)
         assert stats is not None and stats.exit_outcome == "education"
+        # Moving a referral's end recounts the municipality's monthly enrolment.
+        ref = s.get(Referral, ref_id)
+        assert ref is not None and ref.ended_on is not None
+        assert ref.ended_on < date(2025, 9, 1)
+        code = stats.municipality_code
+        october = date(2025, 9, 1)  # the newest month with data
+        before_oct = s.get(EnrolledMonth, (code, october))
+        n_before = before_oct.enrolled if before_oct else 0
+    with Session(empty_engine) as s, s.begin():
+        ref = s.get(Referral, ref_id)
+        assert ref is not None
+        ref.ended_on = date(2025, 9, 30)
+    with Session(empty_engine) as s:
+        row = s.get(EnrolledMonth, (code, october))
+        assert row is not None and row.enrolled == n_before + 1
 
 
 def test_summary_picks_up_bulk_inserts(empty_engine: Engine) -> None:

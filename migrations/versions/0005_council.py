@@ -83,6 +83,15 @@ def upgrade() -> None:
         ],
     )
     op.create_table(
+        "council_enrolled_month",
+        sa.Column("municipality_code", sa.String(length=4), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("enrolled", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "municipality_code", "month", name=op.f("pk_council_enrolled_month")
+        ),
+    )
+    op.create_table(
         "council_summary_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("attendance_max_id", sa.Integer(), nullable=False),
@@ -134,6 +143,7 @@ def downgrade() -> None:
     op.drop_index("ux_jobindsats_observation_key", table_name="jobindsats_observation")
     op.drop_table("jobindsats_observation")
     op.drop_table("council_summary_state")
+    op.drop_table("council_enrolled_month")
     op.drop_index("ix_council_referral_stats_active", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_end", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_start", table_name="council_referral_stats")

@@ -20,7 +20,8 @@ def _collect(session: Session, *_: object) -> None:
     from nytte.models.people import Participant, Referral
 
     pending: dict[str, set[Any]] = session.info.setdefault(
-        _PENDING, {"unit_months": set(), "referrals": set(), "participants": set()}
+        _PENDING, {"unit_months": set(), "referrals": set(), "participants": set(),
+                   "referral_dates": set()}
     )
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Attendance) and obj.unit_id is not None and obj.day is not None:
@@ -29,7 +30,7 @@ def _collect(session: Session, *_: object) -> None:
             if obj.referral_id is not None:
                 pending["referrals"].add(obj.referral_id)
         elif isinstance(obj, Referral) and obj.id is not None:
-            pending["referrals"].add(obj.id)
+            pending["referral_dates"].add(obj.id)
         elif isinstance(obj, Participant) and obj.id is not None:
             pending["participants"].add(obj.id)
 
@@ -50,7 +51,8 @@ def _apply(session: Session) -> None:
 
     conn = session.connection()
     refresh_unit_months(conn, pending["unit_months"])
-    refresh_referrals(conn, pending["referrals"])
+    refresh_referrals(conn, pending["referrals"] - pending["referral_dates"])
+    refresh_referrals(conn, pending["referral_dates"], dates_changed=True)
     refresh_participants(conn, pending["participants"])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import AccessDenied, Principal, Role, require_role
@@ -24,7 +24,7 @@ from nytte.council.metrics import (
 from nytte.council.periods import Period, month_label
 from nytte.council.summary import ensure_fresh
 from nytte.models import Municipality, Region
-from nytte.models.council import AttendanceMonth
+from nytte.models.council import AttendanceMonth, EnrolledMonth
 from nytte.reference_figures import BENEFIT_NAMES
 from nytte.suppression import (
     ProtectedTable,
@@ -109,36 +109,18 @@ MonthCounts = list[tuple[date, dict[str, int]]]
 
 
 def _monthly(session: Session, codes: list[str], period: Period) -> MonthCounts:
-    """Distinct enrolled participants per month and municipality, in one query.
-
-    The months are joined to the covering index of the referral summary, so the
-    database counts (in Python, 30,000 rows of dates took 0.4 s on SQLite)."""
+    """Distinct enrolled participants per whole month and municipality (summary table)."""
     months = period.months()
-    if not codes or not months:
-        return [(m, {}) for m in months]
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    params: dict[str, object] = {}
-    selects = []
-    for i, m in enumerate(months):
-        nxt = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-        lo, hi = max(m, period.start), min(period.end, date.fromordinal(nxt.toordinal() - 1))
-        params[f"s{i}"], params[f"e{i}"] = (lo.isoformat(), hi.isoformat()) if sqlite else (lo, hi)
-        selects.append(f"SELECT {i} AS k, :s{i} AS m_start, :e{i} AS m_end")
-    for i, c in enumerate(codes):
-        params[f"c{i}"] = c
-    marks = ", ".join(f":c{i}" for i in range(len(codes)))
-    sql = f"""
-        WITH months AS ({" UNION ALL ".join(selects)})
-        SELECT months.k, rs.municipality_code, COUNT(DISTINCT rs.participant_id)
-        FROM months JOIN council_referral_stats rs
-          ON rs.municipality_code IN ({marks})
-         AND rs.active_until >= months.m_start AND rs.expected_start <= months.m_end
-        GROUP BY months.k, rs.municipality_code
-    """
-    found: list[dict[str, int]] = [{} for _ in months]
-    for k, code, n in session.execute(text(sql), params):
-        found[int(k)][str(code)] = int(n)
-    return list(zip(months, found, strict=True))
+    found: dict[date, dict[str, int]] = {m: {} for m in months}
+    if codes and months:
+        em = EnrolledMonth
+        for code, m, n in session.execute(
+            select(em.municipality_code, em.month, em.enrolled)
+            .where(em.municipality_code.in_(codes), em.month >= months[0],
+                   em.month <= months[-1])
+        ):
+            found[_as_date(m)][str(code)] = int(n)
+    return [(m, found[m]) for m in months]
 
 
 def _as_date(value: object) -> date:

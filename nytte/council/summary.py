@@ -111,13 +111,71 @@ def _save_state(conn: Connection, att_max: int, ref_max: int) -> None:
         )
 
 
+def _add_months(m: date, n: int) -> date:
+    y, mo = divmod(m.month - 1 + n, 12)
+    return date(m.year + y, mo + 1, 1)
+
+
+def refresh_enrolled_months(conn: Connection, codes: Iterable[str] | None = None) -> None:
+    """Recount distinct enrolled participants per month for these municipalities (all
+    when None), over every month from the first referral to the newest data.
+
+    The months are joined to the covering index of council_referral_stats, so the
+    database does the counting."""
+    wanted = None if codes is None else sorted(set(codes))
+    if wanted == []:
+        return
+    lo, hi_start, hi_att = conn.execute(text(
+        "SELECT MIN(expected_start), MAX(expected_start), "
+        "(SELECT MAX(month) FROM council_attendance_month) FROM council_referral_stats"
+    )).one()
+    params: dict[str, Any] = {}
+    where_codes = ""
+    if wanted is not None:
+        where_codes = "WHERE municipality_code IN ({})".format(
+            ", ".join(f":c{i}" for i in range(len(wanted))))
+        params.update({f"c{i}": c for i, c in enumerate(wanted)})
+    conn.execute(text(f"DELETE FROM council_enrolled_month {where_codes}"), params)
+    if lo is None:
+        return
+    first = _as_date(lo).replace(day=1)
+    last = max(_as_date(hi_start), _as_date(hi_att) if hi_att is not None else first)
+    months = []
+    m = first
+    while m <= last:
+        months.append(m)
+        m = _add_months(m, 1)
+    sqlite = conn.dialect.name == "sqlite"
+    for lo_i in range(0, len(months), 24):  # keep the statement small
+        chunk = months[lo_i : lo_i + 24]
+        selects = []
+        p = dict(params)
+        for i, mo in enumerate(chunk):
+            end = _add_months(mo, 1).toordinal() - 1
+            s_val, e_val = mo, date.fromordinal(end)
+            p[f"s{i}"], p[f"e{i}"] = (s_val.isoformat(), e_val.isoformat()) if sqlite \
+                else (s_val, e_val)
+            selects.append(f"SELECT :s{i} AS m_start, :e{i} AS m_end")
+        code_filter = where_codes.replace("WHERE municipality_code", "AND rs.municipality_code")
+        conn.execute(text(f"""
+            INSERT INTO council_enrolled_month (municipality_code, month, enrolled)
+            SELECT rs.municipality_code, months.m_start, COUNT(DISTINCT rs.participant_id)
+            FROM ({" UNION ALL ".join(selects)}) months
+            JOIN council_referral_stats rs
+              ON rs.active_until >= months.m_start AND rs.expected_start <= months.m_end
+             {code_filter}
+            GROUP BY rs.municipality_code, months.m_start
+        """), p)
+
+
 def refresh_all(conn: Connection) -> dict[str, int]:
-    """Rebuild both summaries from scratch, in the caller's transaction."""
+    """Rebuild the summaries from scratch, in the caller's transaction."""
     att_max, ref_max = _max_ids(conn)
     conn.execute(text("DELETE FROM council_attendance_month"))
     conn.execute(text("DELETE FROM council_referral_stats"))
     conn.execute(text(_attendance_month_sql(conn, "")))
     conn.execute(text(_referral_stats_sql("", "")), {"far": FAR_FUTURE})
+    refresh_enrolled_months(conn)
     _save_state(conn, att_max, ref_max)
     months = conn.execute(text("SELECT COUNT(*) FROM council_attendance_month")).scalar_one()
     refs = conn.execute(text("SELECT COUNT(*) FROM council_referral_stats")).scalar_one()
@@ -140,9 +198,15 @@ def refresh_unit_months(conn: Connection, pairs: Iterable[tuple[int, date]]) -> 
         )
 
 
-def refresh_referrals(conn: Connection, referral_ids: Iterable[int]) -> None:
-    """Re-summarise the given referrals (after their attendance or ending changed)."""
+def refresh_referrals(
+    conn: Connection, referral_ids: Iterable[int], *, dates_changed: bool = False
+) -> None:
+    """Re-summarise the given referrals (after their attendance or ending changed).
+
+    With ``dates_changed`` (a new referral, a start or end moved) the monthly enrolled
+    counts of their municipalities are recounted too."""
     ids = sorted(set(referral_ids))
+    codes: set[str] = set()
     for lo in range(0, len(ids), _CHUNK):
         chunk = ids[lo : lo + _CHUNK]
         marks = ", ".join(f":i{i}" for i in range(len(chunk)))
@@ -157,6 +221,12 @@ def refresh_referrals(conn: Connection, referral_ids: Iterable[int]) -> None:
             )),
             params,
         )
+        if dates_changed:
+            codes.update(str(c) for c in conn.execute(text(
+                "SELECT DISTINCT municipality_code FROM council_referral_stats "
+                f"WHERE referral_id IN ({marks})"), params).scalars())
+    if codes:
+        refresh_enrolled_months(conn, codes)
 
 
 def refresh_participants(conn: Connection, participant_ids: Iterable[int]) -> None:
@@ -170,7 +240,7 @@ def refresh_participants(conn: Connection, participant_ids: Iterable[int]) -> No
         refs += [int(r) for r in conn.execute(
             text(f"SELECT id FROM referral WHERE participant_id IN ({marks})"), params
         ).scalars()]
-    refresh_referrals(conn, refs)
+    refresh_referrals(conn, refs, dates_changed=True)
 
 
 def ensure_fresh(conn: Connection) -> str:
@@ -202,7 +272,8 @@ def ensure_fresh(conn: Connection) -> str:
         {"lo": seen_ref, "hi": ref_max},
     ).scalars().all()
     refresh_unit_months(conn, [(int(u), _as_date(d)) for u, d, _ in new_att])
-    refresh_referrals(conn, [int(r) for _, _, r in new_att] + [int(r) for r in new_refs])
+    refresh_referrals(conn, [int(r) for _, _, r in new_att])
+    refresh_referrals(conn, [int(r) for r in new_refs], dates_changed=True)
     _save_state(conn, att_max, ref_max)
     return "delta"
 

@@ -70,6 +70,19 @@ class ReferralStats(Base):
     )
 
 
+class EnrolledMonth(Base):
+    """Distinct participants with an active referral per municipality and month.
+
+    Not additive over months (a person enrolled in March and April counts once in
+    the year), so it is kept per month, for the council's monthly series."""
+
+    __tablename__ = "council_enrolled_month"
+
+    municipality_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    enrolled: Mapped[int] = mapped_column(Integer)
+
+
 class SummaryState(Base):
     """Where the last refresh got to: rows with higher ids are not summarised yet."""
 
