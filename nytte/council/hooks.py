@@ -13,6 +13,18 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _PENDING = "council_summary_pending"
+_HAS_SUMMARY: dict[str, bool] = {}
+
+
+def _has_summary_tables(session: Session) -> bool:
+    """A database not yet migrated to 0005_council has no summaries to keep."""
+    bind = session.get_bind()
+    key = str(bind.engine.url)
+    if key not in _HAS_SUMMARY:
+        from sqlalchemy import inspect
+
+        _HAS_SUMMARY[key] = inspect(bind.engine).has_table("council_attendance_month")
+    return _HAS_SUMMARY[key]
 
 
 def _collect(session: Session, *_: object) -> None:
@@ -41,7 +53,7 @@ def _apply(session: Session) -> None:
     # Commit flushes after this hook; flush now so new rows are there to summarise.
     session.flush()
     pending = session.info.pop(_PENDING, None)
-    if not pending or not any(pending.values()):
+    if not pending or not any(pending.values()) or not _has_summary_tables(session):
         return
     from nytte.council.summary import (
         refresh_participants,
