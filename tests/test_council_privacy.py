@@ -166,3 +166,15 @@ def test_page_and_its_cache_show_no_small_count(small_app: str) -> None:
                                        year(council_data.YEAR).end)
     _no_small(_ints(cached.review))
     assert all(isinstance(t, ProtectedTable) for _, t in cached.review.tables())
+
+
+def test_checklist_evidence_reveals_no_small_count_of_persons(small_db: Engine) -> None:
+    with session_scope(small_db) as s:
+        page = council_page(s, REVIEWER, year(council_data.YEAR))
+    checklists = dict(page.checklists)
+    for name in ("Køge", "Roskilde", "Solrød"):
+        effect = next(i for i in checklists[name] if i.key == "effect")
+        counts = [int(n) for n in re.findall(r"(?<![\d,.])\d+(?![\d,.%])", effect.evidence)]
+        _no_small(counts)
+    koege = next(i for i in checklists["Køge"] if i.key == "effect")
+    assert "under 5" in koege.evidence

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
 from nytte.formats import fmt_pct
 from nytte.models import AuditEvent, Consultation, Referral, Screening, Task, Unit
+from nytte.suppression import is_primary, protect_share
 
 MIN_DESCRIPTION_CHARS = 40
 """A 'written task description' says what is done, where and how: a title is not one."""
@@ -124,16 +125,32 @@ def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistI
         ).where(Referral.unit_id.in_(unit_ids), Referral.ended_on > since,
                 Referral.ended_on <= on)
     ).one()
-    coverage = with_outcome / ended if ended else None
+    # Ended courses are persons: the evidence the council reads must not reveal a
+    # count of 1-4, so small numbers are judged "too few" instead of shown.
+    if ended == 0:
+        status, evidence = Status.NO_DATA, "Ingen afsluttede forløb de seneste 12 måneder."
+    elif is_primary(ended) or is_primary(ended - with_outcome) or is_primary(with_outcome):
+        coverage = with_outcome / ended
+        status = Status.NO_DATA if is_primary(ended) else (
+            Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET)
+        evidence = ("For få afsluttede forløb (under 5) til at vise tallene."
+                    if is_primary(ended) else
+                    f"Afgangsårsag registreret for {fmt_pct(coverage)} af de afsluttede "
+                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
+        if not is_primary(ended) and protect_share(with_outcome, ended) is None:
+            evidence = ("Afgangsårsag registreret for de fleste afsluttede forløb; tallene "
+                        "vises ikke af diskretionshensyn.") if status is Status.MET else (
+                "Afgangsårsag mangler for en del af de afsluttede forløb; tallene vises "
+                "ikke af diskretionshensyn.")
+    else:
+        coverage = with_outcome / ended
+        status = Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET
+        evidence = (f"Afgangsårsag registreret for {with_outcome} af {ended} afsluttede "
+                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
     items.append(ChecklistItem(
         "effect", "Effekten dokumenteret",
         "Ved dispensationsansøgninger og forlængelser kan kommunen dokumentere effekten.",
-        Status.NO_DATA if not ended else (
-            Status.MET if coverage is not None and coverage >= OUTCOME_COVERAGE
-            else Status.NOT_MET),
-        (f"Afgangsårsag registreret for {with_outcome} af {ended} afsluttede forløb de "
-         f"seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}."
-         if ended else "Ingen afsluttede forløb de seneste 12 måneder."),
+        status, evidence,
     ))
     return items
 
