@@ -13,6 +13,7 @@ from nytte.auth import Principal, Role
 from nytte.council import periods
 from nytte.council.data_range import latest_attendance_day
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
+from nytte.council.follow_up import FollowUpImportError, import_follow_ups
 from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
 from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
@@ -48,6 +49,11 @@ def _choices(user: str, municipality: str | None, units: tuple[int, ...],
                           municipality_code=municipality, unit_ids=frozenset(units))
     with db_session() as session:
         return latest_attendance_day(session), units_and_teams(session, principal)
+
+
+def _fmt(key: str, value: float | None) -> str:
+    # The manager sees the municipality's own figures unsuppressed: None is "no data".
+    return "–" if value is None else fmt_kpi(key, value)
 
 
 def _delta(key: str, now: float | None, before: float | None) -> str | None:
@@ -102,7 +108,7 @@ def render() -> None:
     for i, row in enumerate(ov.rows):
         kpi = row.kpi
         cols[i % 4].metric(
-            kpi.name, fmt_kpi(row.key, row.current),
+            kpi.name, _fmt(row.key, row.current),
             delta=_delta(row.key, row.current, row.previous),
             delta_color=("normal" if kpi.higher_is_better is not False else "inverse")
             if kpi.higher_is_better is not None else "off",
@@ -111,16 +117,16 @@ def render() -> None:
     st.subheader("Sammenligning")
     st.dataframe(pd.DataFrame([{
         "Nøgletal": r.kpi.name,
-        ov.period.label: fmt_kpi(r.key, r.current),
-        f"Forrige ({ov.previous.label})": fmt_kpi(r.key, r.previous),
-        f"Sidste år ({ov.last_year.label})": fmt_kpi(r.key, r.last_year),
+        ov.period.label: _fmt(r.key, r.current),
+        f"Forrige ({ov.previous.label})": _fmt(r.key, r.previous),
+        f"Sidste år ({ov.last_year.label})": _fmt(r.key, r.last_year),
     } for r in ov.rows]), hide_index=True, width="stretch")
     if ov.drill:
         st.subheader("Pr. hold" if unit_id is not None else "Pr. enhed")
         keys = list(ov.drill[0].values)
         st.dataframe(pd.DataFrame([
             {"Enhed/hold": d.label,
-             **{kpis.get(k).name: fmt_kpi(k, v) for k, v in d.values.items()}}
+             **{kpis.get(k).name: _fmt(k, v) for k, v in d.values.items()}}
             for d in ov.drill
         ]), hide_index=True, width="stretch",
             column_config={kpis.get(k).name: st.column_config.TextColumn(
@@ -138,7 +144,25 @@ def render() -> None:
         for r in ov.rows:
             st.markdown(f"**{r.kpi.name}** — {r.kpi.definition}  \n"
                         f"*Formel:* {r.kpi.formula}. *Kilde:* {r.kpi.source}.")
+    _follow_up(principal)
     _evaluation(principal, latest)
+
+
+def _follow_up(principal: Principal) -> None:
+    with st.expander("Importér opfølgning 3 og 6 måneder efter forløbet (CSV)"):
+        st.caption("Fra jobcentrets sagssystem: semikolon-separeret med kolonnerne "
+                   "sagsreference;slutdato;efter 3 mdr;efter 6 mdr (job, uddannelse eller "
+                   "ingen). Alt eller intet: en fejl gemmer ingenting.")
+        upload = st.file_uploader("CSV-fil", type=["csv"], key="ledelse_follow_csv")
+        if upload is not None and st.button("Importér", key="ledelse_follow_import"):
+            try:
+                with db_session() as session:
+                    result = import_follow_ups(session, principal, upload.getvalue())
+            except FollowUpImportError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"{result.saved} opfølgninger gemt fra {result.rows} rækker.")
+                _overview.clear()
 
 
 def _evaluation(principal: Principal, latest: date) -> None:

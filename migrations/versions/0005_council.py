@@ -92,6 +92,24 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "council_exit_follow_up",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("referral_id", sa.Integer(), nullable=False),
+        sa.Column("months_after", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["referral_id"], ["referral.id"],
+            name=op.f("fk_council_exit_follow_up_referral_id_referral"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_council_exit_follow_up")),
+    )
+    op.create_index(
+        "ux_council_exit_follow_up", "council_exit_follow_up", ["referral_id", "months_after"],
+        unique=True,
+    )
+    op.create_table(
         "council_summary_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("attendance_max_id", sa.Integer(), nullable=False),
@@ -144,6 +162,8 @@ def downgrade() -> None:
     op.drop_table("jobindsats_observation")
     op.drop_table("council_summary_state")
     op.drop_table("council_enrolled_month")
+    op.drop_index("ux_council_exit_follow_up", table_name="council_exit_follow_up")
+    op.drop_table("council_exit_follow_up")
     op.drop_index("ix_council_referral_stats_active", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_end", table_name="council_referral_stats")
     op.drop_index("ix_council_referral_stats_muni_start", table_name="council_referral_stats")

@@ -37,7 +37,8 @@ from nytte.suppression import MARK, NOTE_DA, ProtectedTable, is_primary, protect
 EVALUATION_KPIS = (
     "enrolled", "places", "capacity_use", "new_referrals", "show_up_rate",
     "attendance_rate", "unexcused_absences", "exits", "exits_job_education",
-    "tasks_approved", "tasks_rejected", "consultations_missing",
+    "exits_job_education_3m", "exits_job_education_6m", "tasks_approved", "tasks_rejected",
+    "consultations_missing",
 )
 PURPOSE = (
     "Formålet med nytteindsats er, at borgeren arbejder for sin ydelse og dermed "
@@ -62,6 +63,10 @@ def protected_kpis(c: Counts) -> dict[str, float | None]:
             out[key] = protect_share(c.showed_up, c.new_referrals)
         elif key == "exits_job_education":
             out[key] = protect_share(c.exits_job_education, c.exits)
+        elif key == "exits_job_education_3m":
+            out[key] = protect_share(c.follow_up_3m_je, c.follow_up_3m)
+        elif key == "exits_job_education_6m":
+            out[key] = protect_share(c.follow_up_6m_je, c.follow_up_6m)
         elif kpi.unit in (KPIUnit.SHARE, KPIUnit.RATIO):
             out[key] = value if enough else None
         else:
@@ -69,7 +74,23 @@ def protected_kpis(c: Counts) -> dict[str, float | None]:
     return out
 
 
-def fmt_kpi(key: str, value: float | None) -> str:
+def no_data_keys(c: Counts) -> frozenset[str]:
+    """Figures with nothing to compute from: shown as '–', not as suppressed '..'."""
+    keys = set()
+    if c.follow_up_3m == 0:
+        keys.add("exits_job_education_3m")
+    if c.follow_up_6m == 0:
+        keys.add("exits_job_education_6m")
+    if c.exits == 0:
+        keys.add("exits_job_education")
+    if c.new_referrals == 0:
+        keys.add("show_up_rate")
+    return frozenset(keys)
+
+
+def fmt_kpi(key: str, value: float | None, no_data: frozenset[str] = frozenset()) -> str:
+    if key in no_data:
+        return "–"
     if value is None:
         return MARK
     unit = kpis.get(key).unit
@@ -98,6 +119,8 @@ class EvaluationData:
     units: list[tuple[str, int, int, int]]  # name, places, staff, teams
     figures: dict[str, float | None]  # this year, protected
     figures_last_year: dict[str, float | None]
+    no_data: frozenset[str]  # this year's figures with nothing to compute from
+    no_data_last_year: frozenset[str]
     by_gender: ProtectedTable
     by_benefit: ProtectedTable
     by_visitation: ProtectedTable
@@ -147,6 +170,8 @@ def evaluation_data(session: Session, principal: Principal, year_no: int,
         units=[(u.name, u.places, u.staff_count, len(u.teams)) for u in units],
         figures=protected_kpis(counts),
         figures_last_year=protected_kpis(last),
+        no_data=no_data_keys(counts),
+        no_data_last_year=no_data_keys(last),
         by_gender=_composition_table(comp["gender"], GENDER_NAMES, "Køn", ["K", "M"]),
         by_benefit=_composition_table(comp["benefit"], BENEFIT_NAMES, "Ydelsesgruppe",
                                       list(BENEFIT_NAMES)),
@@ -215,7 +240,8 @@ def evaluation_pdf(data: EvaluationData) -> bytes:
     pdf.heading("Nøgletal", 12)
     pdf.data_table(
         ["Nøgletal", str(data.year), str(data.year - 1)],
-        [[kpis.get(k).name, fmt_kpi(k, data.figures[k]), fmt_kpi(k, data.figures_last_year[k])]
+        [[kpis.get(k).name, fmt_kpi(k, data.figures[k], data.no_data),
+          fmt_kpi(k, data.figures_last_year[k], data.no_data_last_year)]
          for k in EVALUATION_KPIS],
         widths=[90, 45, 45],
     )
@@ -245,7 +271,7 @@ def evaluation_pdf(data: EvaluationData) -> bytes:
         kpi = kpis.get(k)
         pdf.paragraph(f"{kpi.name}: {kpi.definition} Formel: {kpi.formula}. Kilde: {kpi.source}.",
                       8)
-    pdf.paragraph(NOTE_DA, 8)
+    pdf.paragraph(NOTE_DA + " –: intet at beregne ud fra (fx ingen registreret opfølgning).", 8)
     return pdf.to_bytes()
 
 
@@ -261,8 +287,9 @@ def evaluation_xlsx(data: EvaluationData) -> bytes:
     for r, k in enumerate(EVALUATION_KPIS, start=4):
         ws.cell(r, 1, kpis.get(k).name)
         ws.cell(r, 2, k)
-        for c, value in ((3, data.figures[k]), (4, data.figures_last_year[k])):
-            cell = ws.cell(r, c, MARK if value is None else value)
+        for c, value, empty in ((3, data.figures[k], data.no_data),
+                                (4, data.figures_last_year[k], data.no_data_last_year)):
+            cell = ws.cell(r, c, "–" if k in empty else MARK if value is None else value)
             if value is not None and kpis.get(k).unit is KPIUnit.SHARE:
                 cell.number_format = "0.0%"
     ws.column_dimensions["A"].width = 36

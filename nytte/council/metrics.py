@@ -27,7 +27,7 @@ from nytte.models import (
     Team,
     Unit,
 )
-from nytte.models.council import AttendanceMonth, ReferralStats
+from nytte.models.council import AttendanceMonth, ExitFollowUp, ReferralStats
 
 JOB_OR_EDUCATION = ("job", "education")
 UNEXCUSED = "unexcused"
@@ -62,6 +62,10 @@ class Counts:
     tasks_approved: int = 0
     tasks_rejected: int = 0
     consultations_missing: int = 0
+    follow_up_3m: int = 0  # ended courses with a recorded status 3 months after
+    follow_up_3m_je: int = 0  # ... of which in job or education
+    follow_up_6m: int = 0
+    follow_up_6m_je: int = 0
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -91,6 +95,8 @@ def kpi_values(c: Counts) -> dict[str, float | None]:
         "participants_per_staff": (
             _share(per_day, c.staff) if per_day is not None else None
         ),
+        "exits_job_education_3m": _share(c.follow_up_3m_je, c.follow_up_3m),
+        "exits_job_education_6m": _share(c.follow_up_6m_je, c.follow_up_6m),
     }
 
 
@@ -159,6 +165,16 @@ def raw_counts(session: Session, scope: Scope, period: Period) -> Counts:
         ).where(*ref_conds, Referral.ended_on >= s, Referral.ended_on <= e)
     ).one()
     approved, rejected, missing = task_counts(session, unit_ids, period)
+    follow: dict[int, tuple[int, int]] = {}
+    for months, n, je in session.execute(
+        select(ExitFollowUp.months_after, func.count(),
+               func.coalesce(func.sum(case(
+                   (ExitFollowUp.outcome.in_(JOB_OR_EDUCATION), 1), else_=0)), 0))
+        .join(Referral, Referral.id == ExitFollowUp.referral_id)
+        .where(*ref_conds, Referral.ended_on >= s, Referral.ended_on <= e)
+        .group_by(ExitFollowUp.months_after)
+    ):
+        follow[int(months)] = (int(n), int(je))
     return Counts(
         enrolled=int(enrolled), places=int(places), staff=int(staff),
         expected_days=int(att[0]), present_days=int(att[1]), unexcused_days=int(att[2]),
@@ -166,6 +182,8 @@ def raw_counts(session: Session, scope: Scope, period: Period) -> Counts:
         new_referrals=int(new_refs), showed_up=int(showed_up),
         exits=int(exits), exits_job_education=int(exits_je),
         tasks_approved=approved, tasks_rejected=rejected, consultations_missing=missing,
+        follow_up_3m=follow.get(3, (0, 0))[0], follow_up_3m_je=follow.get(3, (0, 0))[1],
+        follow_up_6m=follow.get(6, (0, 0))[0], follow_up_6m_je=follow.get(6, (0, 0))[1],
     )
 
 
@@ -276,7 +294,9 @@ def raw_counts_by_municipality(
     for code in codes:
         c = raw_counts(session, Scope((code,)), period)
         out[code] = Counts(**{**c.as_dict(), "opening_days": 0, "tasks_approved": 0,  # type: ignore[arg-type]
-                              "tasks_rejected": 0, "consultations_missing": 0})
+                              "tasks_rejected": 0, "consultations_missing": 0,
+                              "follow_up_3m": 0, "follow_up_3m_je": 0,
+                              "follow_up_6m": 0, "follow_up_6m_je": 0})
     return out
 
 

@@ -17,7 +17,8 @@ from nytte.models import Team, Unit
 OVERVIEW_KPIS = (
     "enrolled", "places", "capacity_use", "attendance_rate", "new_referrals",
     "show_up_rate", "unexcused_absences", "exits", "exits_job_education",
-    "tasks_approved", "tasks_rejected", "consultations_missing", "participants_per_staff",
+    "exits_job_education_3m", "exits_job_education_6m", "tasks_approved", "tasks_rejected",
+    "consultations_missing", "participants_per_staff",
 )
 DRILL_KPIS = ("enrolled", "places", "capacity_use", "attendance_rate", "show_up_rate",
               "unexcused_absences", "exits_job_education")

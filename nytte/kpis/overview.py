@@ -121,6 +121,37 @@ KPIS: list[KPI] = [
         reviewer_visible=True,
     ),
     KPI(
+        key="exits_job_education_3m",
+        name="Job eller uddannelse 3 måneder efter",
+        definition=(
+            "Andel af de forløb, der sluttede i perioden og har en registreret status 3 "
+            "måneder efter, hvor borgeren da var i job eller uddannelse. Status importeres "
+            "fra jobcentrets sagssystem; uden registreringer vises intet tal."
+        ),
+        formula=(
+            "forløb med status job/uddannelse 3 mdr. efter slut / forløb afsluttet i "
+            "perioden med registreret status 3 mdr. efter"
+        ),
+        unit=Unit.SHARE,
+        source="Jobcentrets sagssystem (CSV-import af opfølgning); Nytte: henvisninger",
+        higher_is_better=True,
+    ),
+    KPI(
+        key="exits_job_education_6m",
+        name="Job eller uddannelse 6 måneder efter",
+        definition=(
+            "Som '3 måneder efter', men med borgerens status 6 måneder efter forløbets "
+            "afslutning."
+        ),
+        formula=(
+            "forløb med status job/uddannelse 6 mdr. efter slut / forløb afsluttet i "
+            "perioden med registreret status 6 mdr. efter"
+        ),
+        unit=Unit.SHARE,
+        source="Jobcentrets sagssystem (CSV-import af opfølgning); Nytte: henvisninger",
+        higher_is_better=True,
+    ),
+    KPI(
         key="tasks_approved",
         name="Godkendte opgaver",
         definition="Antal opgaver, der blev godkendt ved screening mod værnsreglerne i perioden.",

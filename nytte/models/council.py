@@ -83,6 +83,24 @@ class EnrolledMonth(Base):
     enrolled: Mapped[int] = mapped_column(Integer)
 
 
+class ExitFollowUp(Base):
+    """Where a participant was 3 or 6 months after the course ended (job, education or
+    neither), as the jobcentre's case system records it; imported, never guessed."""
+
+    __tablename__ = "council_exit_follow_up"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
+    months_after: Mapped[int] = mapped_column(Integer)  # 3 or 6
+    outcome: Mapped[str] = mapped_column(String(20))  # job, education, none
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        Index("ux_council_exit_follow_up", "referral_id", "months_after", unique=True),
+    )
+
+
 class SummaryState(Base):
     """Where the last refresh got to: rows with higher ids are not summarised yet."""
 
