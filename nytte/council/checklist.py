@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
@@ -153,7 +153,3 @@ def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistI
         status, evidence,
     ))
     return items
-
-
-def has_any_task(session: Session, code: str) -> bool:
-    return bool(session.scalar(select(exists().where(Task.municipality_code == code))))

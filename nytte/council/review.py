@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nytte.auth import AccessDenied, Principal, Role, require_role
@@ -24,7 +24,7 @@ from nytte.council.metrics import (
 from nytte.council.periods import Period, month_label
 from nytte.council.summary import ensure_fresh
 from nytte.models import Municipality, Region
-from nytte.models.council import AttendanceMonth, EnrolledMonth
+from nytte.models.council import EnrolledMonth
 from nytte.reference_figures import BENEFIT_NAMES
 from nytte.suppression import (
     ProtectedTable,
@@ -183,11 +183,3 @@ def _build(
         exits=exits, by_gender=by_gender, by_benefit=by_benefit, by_age=by_age,
         shares=tuple(shares), monthly=monthly_table, provisional_month=latest,
     )
-
-
-def latest_data_month(session: Session) -> date | None:
-    """The newest month with attendance: the council's default period ends there."""
-    value = session.scalar(select(func.max(AttendanceMonth.month)))
-    if value is None:
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
