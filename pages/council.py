@@ -79,7 +79,7 @@ def render() -> None:
     page = _page(principal.user_id, principal.region_code, period.start, period.end)
     r = page.review
     st.caption(f"{r.region_name} · {r.period.label}. Kun samlede tal; {NOTE_DA}")
-    if r.provisional_month and period.end >= latest.replace(day=1):
+    if r.provisional_month:
         st.warning(f"Seneste måned ({periods.month_label(r.provisional_month)}) er foreløbig: "
                    "efterregistreringer kan ændre tallene.")
 

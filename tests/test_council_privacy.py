@@ -24,7 +24,7 @@ from nytte.council.council_page import council_page
 from nytte.council.exports import table_csv, tables_xlsx
 from nytte.council.overview import manager_overview
 from nytte.council.pack import meeting_pack_pdf
-from nytte.council.periods import year
+from nytte.council.periods import month_label, year
 from nytte.council.review import regional_review
 from nytte.db import dispose_engines, make_engine, session_scope
 from nytte.migrate import upgrade
@@ -178,3 +178,13 @@ def test_checklist_evidence_reveals_no_small_count_of_persons(small_db: Engine) 
         _no_small(counts)
     koege = next(i for i in checklists["Køge"] if i.key == "effect")
     assert "under 5" in koege.evidence
+
+
+def test_newest_month_is_marked_provisional(small_db: Engine) -> None:
+    with session_scope(small_db) as s:
+        r = regional_review(s, REVIEWER, year(council_data.YEAR))
+        older = regional_review(s, REVIEWER, year(council_data.YEAR - 1))
+    assert r.provisional_month is not None
+    label = [lab for lab in r.monthly.row_labels if lab.endswith("(foreløbig)")]
+    assert label == [f"{month_label(r.provisional_month)} (foreløbig)"]
+    assert older.provisional_month is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import AccessDenied, Principal, Role, require_role
@@ -24,7 +24,7 @@ from nytte.council.metrics import (
 from nytte.council.periods import Period, month_label
 from nytte.council.summary import ensure_fresh
 from nytte.models import Municipality, Region
-from nytte.models.council import EnrolledMonth
+from nytte.models.council import AttendanceMonth, EnrolledMonth
 from nytte.reference_figures import BENEFIT_NAMES
 from nytte.suppression import (
     ProtectedTable,
@@ -60,7 +60,7 @@ class RegionalReview:
     by_age: ProtectedTable
     shares: tuple[ShareRow, ...]
     monthly: ProtectedTable  # enrolled per month (rows) and municipality (columns)
-    provisional_month: date | None  # the latest month: late registrations may follow
+    provisional_month: date | None  # newest month with data, if in the period: provisional
 
     def tables(self) -> list[tuple[str, ProtectedTable]]:
         """Every count table, titled, for the page and the exports."""
@@ -101,8 +101,10 @@ def regional_review(session: Session, principal: Principal, period: Period) -> R
     names = [n for _, n in munis]
     counts = summary_counts_by_municipality(session, codes, period)
     comp = composition_summary(session, codes, period)
+    newest = session.scalar(select(func.max(AttendanceMonth.month)))
     return _build(region_code, region.name if region else region_code, period, codes,
-                  names, counts, comp, _monthly(session, codes, period))
+                  names, counts, comp, _monthly(session, codes, period),
+                  _as_date(newest) if newest is not None else None)
 
 
 MonthCounts = list[tuple[date, dict[str, int]]]
@@ -136,6 +138,7 @@ def _build(
     counts: dict[str, Counts],
     comp: dict[str, dict[str, dict[str, int]]],
     monthly: MonthCounts,
+    newest_month: date | None = None,
 ) -> RegionalReview:
     title = "Kommune"
     funnel = protect(
@@ -172,12 +175,14 @@ def _build(
             show_up_rate=protect_share(n.showed_up, n.new_referrals),
             exits_job_education=protect_share(n.exits_job_education, n.exits),
         ))
+    # The newest month with data is provisional: late registrations may still come.
+    latest = newest_month if newest_month in {m for m, _ in monthly} else None
     monthly_table = protect(
         [[m[1].get(c, 0) for c in codes] for m in monthly],
-        row_labels=[month_label(m[0]) for m in monthly], col_labels=names,
-        row_title="Måned",
+        row_labels=[month_label(m[0]) + (" (foreløbig)" if m[0] == latest else "")
+                    for m in monthly],
+        col_labels=names, row_title="Måned",
     )
-    latest = monthly[-1][0] if monthly else None
     return RegionalReview(
         region_code=region_code, region_name=region_name, period=period, funnel=funnel,
         exits=exits, by_gender=by_gender, by_benefit=by_benefit, by_age=by_age,
