@@ -113,3 +113,8 @@ def test_every_figure_shown_has_a_definition() -> None:
     shown |= set(kpi_values(Counts()))
     missing = sorted(k for k in shown if k not in kpis.registry())
     assert not missing, f"figures without a definition: {missing}"
+
+
+def test_the_council_sees_only_figures_meant_for_it() -> None:
+    hidden = [k for k in REVIEW_KPIS if not kpis.get(k).reviewer_visible]
+    assert not hidden, f"figures on the council's page not marked for reviewers: {hidden}"

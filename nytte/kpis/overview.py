@@ -53,6 +53,7 @@ KPIS: list[KPI] = [
         unit=Unit.SHARE,
         source=_ATT,
         higher_is_better=True,
+        reviewer_visible=True,
     ),
     KPI(
         key="hours_rate",
