@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -118,3 +119,42 @@ def test_every_figure_shown_has_a_definition() -> None:
 def test_the_council_sees_only_figures_meant_for_it() -> None:
     hidden = [k for k in REVIEW_KPIS if not kpis.get(k).reviewer_visible]
     assert not hidden, f"figures on the council's page not marked for reviewers: {hidden}"
+
+
+def test_two_rolls_saved_at_once_do_not_collide(empty_engine: Engine) -> None:
+    """Two transactions re-summarising the same unit-month (two team leaders saving
+    their rolls) must both commit: the summaries are upserted, not deleted and
+    re-inserted."""
+    import threading
+    import time
+
+    from nytte.council.summary import refresh_unit_months
+
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers; the race exists on PostgreSQL")
+    council_data.build(empty_engine)
+    with empty_engine.begin() as conn:
+        ensure_fresh(conn)
+    with Session(empty_engine) as s:
+        first = s.scalars(select(AttendanceMonth).order_by(AttendanceMonth.unit_id)).first()
+        assert first is not None
+        pair = (first.unit_id, first.month)
+    errors: list[BaseException] = []
+    c1 = empty_engine.connect()
+    t1 = c1.begin()
+    refresh_unit_months(c1, [pair])  # holds the row until commit
+
+    def second() -> None:
+        try:
+            with empty_engine.begin() as c2:
+                refresh_unit_months(c2, [pair])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)  # let the second transaction block on the first
+    t1.commit()
+    c1.close()
+    thread.join(timeout=30)
+    assert not errors, errors

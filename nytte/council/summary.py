@@ -44,7 +44,21 @@ def _next_month(month: date) -> date:
     return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def _attendance_month_sql(conn: Connection, where: str) -> str:
+_ATT_COLS = ("municipality_code", "expected_days", "present_days", "unexcused_days",
+             "expected_hours", "hours")
+_REF_COLS = ("unit_id", "municipality_code", "participant_id", "benefit_group",
+             "visitation_group", "gender", "birth_year", "expected_start", "ended_on",
+             "active_until", "exit_outcome", "first_present", "present_days", "expected_days")
+
+
+def _on_conflict(keys: str, cols: Iterable[str]) -> str:
+    """Upsert (same syntax on SQLite and PostgreSQL): two transactions summarising the
+    same unit-month at once, e.g. two team leaders saving rolls, must not collide."""
+    return f"ON CONFLICT ({keys}) DO UPDATE SET " + ", ".join(
+        f"{c} = excluded.{c}" for c in cols)
+
+
+def _attendance_month_sql(conn: Connection, where: str, upsert: bool = False) -> str:
     m = _month_expr(conn, "a.day")
     return f"""
         INSERT INTO council_attendance_month
@@ -56,12 +70,13 @@ def _attendance_month_sql(conn: Connection, where: str) -> str:
                         THEN 1 ELSE 0 END),
                SUM(a.expected_hours), SUM(a.hours)
         FROM attendance a JOIN unit u ON u.id = a.unit_id
-        {where}
+        {where or "WHERE 1 = 1"}
         GROUP BY a.unit_id, {m}, u.municipality_code
+        {_on_conflict("unit_id, month", _ATT_COLS) if upsert else ""}
     """
 
 
-def _referral_stats_sql(where: str, att_where: str) -> str:
+def _referral_stats_sql(where: str, att_where: str, upsert: bool = False) -> str:
     return f"""
         INSERT INTO council_referral_stats
             (referral_id, unit_id, municipality_code, participant_id, benefit_group,
@@ -82,7 +97,8 @@ def _referral_stats_sql(where: str, att_where: str) -> str:
             FROM attendance a {att_where}
             GROUP BY a.referral_id
         ) s ON s.referral_id = r.id
-        {where}
+        {where or "WHERE 1 = 1"}
+        {_on_conflict("referral_id", _REF_COLS) if upsert else ""}
     """
 
 
@@ -93,22 +109,14 @@ def _max_ids(conn: Connection) -> tuple[int, int]:
 
 
 def _save_state(conn: Connection, att_max: int, ref_max: int) -> None:
-    now = utcnow()
-    updated = conn.execute(
+    conn.execute(
         text(
-            "UPDATE council_summary_state SET attendance_max_id = :a, referral_max_id = :r, "
-            "refreshed_at = :t WHERE id = 1"
+            "INSERT INTO council_summary_state (id, attendance_max_id, referral_max_id, "
+            "refreshed_at) VALUES (1, :a, :r, :t) "
+            + _on_conflict("id", ("attendance_max_id", "referral_max_id", "refreshed_at"))
         ),
-        {"a": att_max, "r": ref_max, "t": now},
-    ).rowcount
-    if not updated:
-        conn.execute(
-            text(
-                "INSERT INTO council_summary_state (id, attendance_max_id, referral_max_id, "
-                "refreshed_at) VALUES (1, :a, :r, :t)"
-            ),
-            {"a": att_max, "r": ref_max, "t": now},
-        )
+        {"a": att_max, "r": ref_max, "t": utcnow()},
+    )
 
 
 def _add_months(m: date, n: int) -> date:
@@ -162,7 +170,8 @@ def refresh_enrolled_months(conn: Connection, codes: Iterable[str] | None = None
     if rows:
         conn.execute(text(
             "INSERT INTO council_enrolled_month (municipality_code, month, enrolled) "
-            "VALUES (:c, :m, :n)"), rows)
+            "VALUES (:c, :m, :n) " + _on_conflict("municipality_code, month", ("enrolled",))),
+            rows)
 
 
 def refresh_all(conn: Connection) -> dict[str, int]:
@@ -184,13 +193,16 @@ def refresh_unit_months(conn: Connection, pairs: Iterable[tuple[int, date]]) -> 
     for unit_id, day in sorted({(u, _month_start(d)) for u, d in pairs}):
         params = {"u": unit_id, "lo": day, "hi": _next_month(day)}
         conn.execute(
-            text("DELETE FROM council_attendance_month WHERE unit_id = :u AND month = :lo"),
+            text(_attendance_month_sql(
+                conn, "WHERE a.unit_id = :u AND a.day >= :lo AND a.day < :hi", upsert=True
+            )),
             params,
         )
+        # A month whose last row was deleted has nothing to upsert: remove it.
         conn.execute(
-            text(_attendance_month_sql(
-                conn, "WHERE a.unit_id = :u AND a.day >= :lo AND a.day < :hi"
-            )),
+            text("DELETE FROM council_attendance_month WHERE unit_id = :u AND month = :lo "
+                 "AND NOT EXISTS (SELECT 1 FROM attendance WHERE unit_id = :u "
+                 "AND day >= :lo AND day < :hi)"),
             params,
         )
 
@@ -210,12 +222,14 @@ def refresh_referrals(
         params: dict[str, Any] = {f"i{i}": v for i, v in enumerate(chunk)}
         params["far"] = FAR_FUTURE
         conn.execute(
-            text(f"DELETE FROM council_referral_stats WHERE referral_id IN ({marks})"), params
+            text(_referral_stats_sql(
+                f"WHERE r.id IN ({marks})", f"WHERE a.referral_id IN ({marks})", upsert=True
+            )),
+            params,
         )
         conn.execute(
-            text(_referral_stats_sql(
-                f"WHERE r.id IN ({marks})", f"WHERE a.referral_id IN ({marks})"
-            )),
+            text(f"DELETE FROM council_referral_stats WHERE referral_id IN ({marks}) "
+                 f"AND referral_id NOT IN (SELECT id FROM referral WHERE id IN ({marks}))"),
             params,
         )
         if dates_changed:
