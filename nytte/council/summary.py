@@ -268,7 +268,8 @@ def ensure_fresh(conn: Connection) -> str:
     seen_att, seen_ref = int(row[0]), int(row[1])
     if att_max == seen_att and ref_max == seen_ref:
         return "fresh"
-    if att_max - seen_att > FULL_REFRESH_ABOVE:
+    if att_max - seen_att > FULL_REFRESH_ABOVE or att_max < seen_att or ref_max < seen_ref:
+        # A large load, or rows removed in bulk (ids went back): rebuild.
         refresh_all(conn)
         return "full"
     new_att = conn.execute(
