@@ -188,3 +188,23 @@ def test_newest_month_is_marked_provisional(small_db: Engine) -> None:
     label = [lab for lab in r.monthly.row_labels if lab.endswith("(foreløbig)")]
     assert label == [f"{month_label(r.provisional_month)} (foreløbig)"]
     assert older.provisional_month is None
+
+
+def test_postgresql_gives_the_same_protected_review(small_db: Engine) -> None:
+    from tests.conftest import create_pg_database, drop_pg_database
+
+    url, name = create_pg_database()
+    pg = make_engine(url)
+    try:
+        upgrade(pg)
+        council_data.build(pg)
+        with session_scope(pg) as s:
+            on_pg = council_page(s, REVIEWER, year(council_data.YEAR))
+        with session_scope(small_db) as s:
+            on_sqlite = council_page(s, REVIEWER, year(council_data.YEAR))
+        assert on_pg.review.tables() == on_sqlite.review.tables()
+        assert on_pg.review.shares == on_sqlite.review.shares
+        assert on_pg.review.provisional_month == on_sqlite.review.provisional_month
+    finally:
+        pg.dispose()
+        drop_pg_database(name)
