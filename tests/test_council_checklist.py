@@ -53,3 +53,26 @@ def test_points_follow_the_data(empty_engine: Engine) -> None:
     with session_scope(empty_engine) as s:
         items = {i.key: i for i in strategy_checklist(s, "0253", ON)}
     assert items["broadening"].status is Status.MET
+
+
+def test_evaluation_lists_the_task_portfolio(empty_engine: Engine) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from nytte.auth import Principal, Role
+    from nytte.council.evaluation import generate_yearly_evaluation
+
+    with Session(empty_engine) as s, s.begin():
+        _task(s, "Strandrensning", "Ekstra rengøring af stranden efter sæsonen, ud over "
+              "det normerede niveau.", "teknik_miljoe", "approve", True)
+        _task(s, "Bilvask", "Vask af kommunens biler ud over det normale.", "teknik_miljoe",
+              "approve", False)
+        _task(s, "Plejehjemshave", "Lugning i haven ved plejehjemmet, som personalet ikke "
+              "når.", "omsorg_pleje", "reject", True)
+    leader = Principal("l", "Leder", Role.LEDER, municipality_code="0253")
+    with session_scope(empty_engine) as s:
+        files = generate_yearly_evaluation(s, leader, 2025)
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Opgaver"]
+    rows = {r[0].value: [c.value for c in r[1:]] for r in sheet.iter_rows(min_row=2)}
+    assert rows == {"Teknik og miljø": [2, 0, 0], "Omsorg og pleje": [0, 0, 1]}

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
@@ -24,12 +24,20 @@ from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.council.checklist import EVALUATION_ACTION, ChecklistItem, strategy_checklist
 from nytte.council.exports import definitions_sheet, write_table
-from nytte.council.metrics import AGE_BANDS, Counts, Scope, composition_raw, kpi_values, raw_counts
+from nytte.council.metrics import (
+    AGE_BANDS,
+    Counts,
+    Scope,
+    composition_raw,
+    kpi_values,
+    latest_screenings,
+    raw_counts,
+)
 from nytte.council.pdf import ReportPDF
 from nytte.council.periods import Period, month_label, year
 from nytte.formats import fmt_decimal, fmt_int, fmt_pct
 from nytte.kpis import Unit as KPIUnit
-from nytte.models import Municipality, Unit
+from nytte.models import Municipality, Screening, Task, Unit
 from nytte.models.base import utcnow
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable, is_primary, protect, protect_share
@@ -48,6 +56,35 @@ PURPOSE = (
     "antal borgere."
 )
 GENDER_NAMES = {"K": "Kvinder", "M": "Mænd"}
+AREA_NAMES = {
+    "teknik_miljoe": "Teknik og miljø", "omsorg_pleje": "Omsorg og pleje",
+    "sundhed": "Sundhed", "dagtilbud": "Dagtilbud",
+    "butik_lager_service": "Butik, lager og service", "landbrug": "Landbrug",
+    "it": "IT", "andet": "Andet",
+}
+VERDICT_COLUMNS = (("approve", "Godkendt"), ("clarify", "Afklares"), ("reject", "Afvist"))
+
+
+def task_portfolio(session: Session, code: str, until: date) -> list[tuple[str, list[int]]]:
+    """Tasks by professional area and the verdict of their newest screening."""
+    latest = latest_screenings().subquery()
+    rows = session.execute(
+        select(Task.professional_area, Screening.verdict, func.count())
+        .join(Screening, Screening.task_id == Task.id)
+        .join(latest, and_(latest.c.task_id == Screening.task_id,
+                           latest.c.v == Screening.version))
+        .where(Task.municipality_code == code,
+               Screening.decided_at < until + timedelta(days=1))
+        .group_by(Task.professional_area, Screening.verdict)
+    ).all()
+    by_area: dict[str, list[int]] = {}
+    for area, verdict, n in rows:
+        counts = by_area.setdefault(str(area), [0] * len(VERDICT_COLUMNS))
+        for i, (key, _) in enumerate(VERDICT_COLUMNS):
+            if verdict == key:
+                counts[i] += int(n)
+    return sorted(((AREA_NAMES.get(a, a), c) for a, c in by_area.items()),
+                  key=lambda x: -sum(x[1]))
 
 
 def protected_kpis(c: Counts) -> dict[str, float | None]:
@@ -127,6 +164,7 @@ class EvaluationData:
     by_age: ProtectedTable
     trend: list[MonthPoint]
     checklist: list[ChecklistItem]
+    portfolio: list[tuple[str, list[int]]]  # tasks (not persons) by area and verdict
 
 
 def _composition_table(counts: dict[str, int], names: dict[str, str], title: str,
@@ -181,6 +219,7 @@ def evaluation_data(session: Session, principal: Principal, year_no: int,
                                   [label for _, _, label in AGE_BANDS]),
         trend=trend,
         checklist=strategy_checklist(session, code, period.end),
+        portfolio=task_portfolio(session, code, period.end),
     )
 
 
@@ -261,6 +300,12 @@ def evaluation_pdf(data: EvaluationData) -> bytes:
         "Godkendte opgaver uden dokumenteret høring: "
         f"{fmt_kpi('consultations_missing', data.figures['consultations_missing'])}."
     )
+    if data.portfolio:
+        pdf.data_table(["Fagligt område", *[label for _, label in VERDICT_COLUMNS]],
+                       [[area, *(fmt_int(n) for n in counts)] for area, counts in data.portfolio],
+                       widths=[75, 35, 35, 35])
+    else:
+        pdf.paragraph("Ingen screenede opgaver endnu.")
     pdf.heading("Rådets anbefalinger (tjekliste)", 12)
     pdf.data_table(["Punkt", "Status", ""],
                    [[i.title, i.status.value, ""] for i in data.checklist], widths=[90, 45, 45])
@@ -307,6 +352,13 @@ def evaluation_xlsx(data: EvaluationData) -> bytes:
         trend.cell(r, 2, MARK if p.enrolled is None else p.enrolled)
         rate = trend.cell(r, 3, MARK if p.attendance_rate is None else p.attendance_rate)
         rate.number_format = "0.0%"
+    tasks = wb.create_sheet("Opgaver")
+    for c, head in enumerate(("Fagligt område", *[lab for _, lab in VERDICT_COLUMNS]), start=1):
+        tasks.cell(1, c, head).font = Font(bold=True)
+    for r, (area, counts) in enumerate(data.portfolio, start=2):
+        tasks.cell(r, 1, area)
+        for c, n in enumerate(counts, start=2):
+            tasks.cell(r, c, n)
     check = wb.create_sheet("Tjekliste")
     for c, head in enumerate(("Punkt", "Status", "Grundlag", "Anbefaling"), start=1):
         check.cell(1, c, head).font = Font(bold=True)
