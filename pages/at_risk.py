@@ -1,0 +1,12 @@
+"""Risikoliste."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import guard
+
+
+def render() -> None:
+    guard("risikoliste")
+    st.title("Risikoliste")

@@ -1,0 +1,12 @@
+"""Kapacitet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import guard
+
+
+def render() -> None:
+    guard("kapacitet")
+    st.title("Kapacitet")
