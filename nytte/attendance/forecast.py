@@ -4,10 +4,12 @@ Direct multi-horizon: for each horizon h (weeks ahead) a ridge regression predic
 the change from this week's level from the level against its 52-week mean (enrolment
 drifts back towards the unit's usual level) and the season (week of year) of the
 target week. Recent week-on-week changes and the 8-week mean were tried as well and
-made the backtest worse than the naive forecast (they fit noise), so they are out. The interval is the
-10 % and 90 % quantiles of the backtest errors at the same horizon, so it is as wide
-as the model has actually been wrong. The backtest refits at every origin on data
-before it only (no look-ahead) and is compared with the naive forecast (this week's
+made the backtest worse than the naive forecast (they fit noise), so they are out.
+
+The interval is the 10 % and 90 % quantiles of the backtest errors at the same
+horizon, so it is as wide as the model has actually been wrong. The backtest uses,
+at every origin, a model fitted on data before that origin only (refitted every
+four weeks; no look-ahead) and is compared with the naive forecast (this week's
 level carries on)."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ courses. The stable-attendance rule is a parameter (StableRule), not a constant.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,7 +66,7 @@ def referral_steps(att: pd.DataFrame, rule: StableRule) -> pd.DataFrame:
     bounds = np.flatnonzero(np.r_[True, rid[1:] != rid[:-1], True])
     window = 7 * rule.weeks
     out_rid, first, ever, stable = [], [], [], []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         d, p = days[a:b], present[a:b]
         out_rid.append(int(rid[a]))
         first.append(bool(p[0]))
