@@ -11,6 +11,7 @@ who have come at least once are scored: those who never came are in the funnel."
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -107,7 +108,7 @@ def build_samples(
     )
     ends = dict(zip(refs["referral_id"], refs["ended_on"], strict=True))
     as_of_arr = np.array(as_of_days, dtype="datetime64[D]")
-    out: list[dict[str, float]] = []
+    out: list[dict[str, object]] = []
     rid_all = att["referral_id"].to_numpy()
     bounds = np.flatnonzero(np.r_[True, rid_all[1:] != rid_all[:-1], True])
     day_all = att["day"].to_numpy().astype("datetime64[D]")
@@ -115,7 +116,7 @@ def build_samples(
     unex_all = (att["reason_code"] == "unexcused").to_numpy(dtype=bool)
     part_all = pres_all & (att["hours"].to_numpy() < att["expected_hours"].to_numpy() - 1e-9)
     wd_all = att["day"].dt.weekday.to_numpy()
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         rid = int(rid_all[a])
         days = day_all[a:b]
         start = starts.get(rid, days[0])
@@ -132,7 +133,7 @@ def build_samples(
             )
             if f is None:
                 continue
-            row: dict[str, float] = {"referral_id": rid, "as_of": as_of, **f}  # type: ignore[dict-item]
+            row: dict[str, object] = {"referral_id": rid, "as_of": as_of, **f}
             if with_label:
                 lo = int(np.searchsorted(days, as_of))
                 hi = int(np.searchsorted(days, as_of + LABEL_DAYS))
@@ -301,7 +302,7 @@ def evaluate(
         calibration=cal,
         coefficients=dict(zip(cols, (float(c) for c in lr.coef_[0]), strict=True)),
         top_decile_precision=float(y[top].mean()) if top.any() else float("nan"),
-        false_negatives=fn[cols + ["p"]].describe().loc[["count", "mean", "50%"]],
-        false_positives=fp[cols + ["p"]].describe().loc[["count", "mean", "50%"]],
+        false_negatives=fn[[*cols, "p"]].describe().loc[["count", "mean", "50%"]],
+        false_positives=fp[[*cols, "p"]].describe().loc[["count", "mean", "50%"]],
         missed_share_with_high_rate=float((fn["rate_last10"] >= 0.8).mean()) if len(fn) else 0.0,
     )

@@ -105,7 +105,7 @@ def absence_notices(
             team or "",
             float(exp),
             float(hrs),
-            labels.get(reason, reason),
+            labels.get(reason or "", reason or ""),
             note or "",
             by,
         )
