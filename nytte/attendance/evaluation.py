@@ -33,6 +33,8 @@ def at_risk_report(engine: Engine, seed: int) -> str:
         att = attendance_frame(s, units, DEMO_START, DEMO_END)
         refs = referral_frame(s, units)
     ev = at_risk.evaluate(att, refs, DEMO_START, DEMO_END)
+    n_fn = int(ev.false_negatives.loc["count", "p"])
+    n_fp = int(ev.false_positives.loc["count", "p"])
     lines = [
         "# At-risk list: evaluation of the model",
         "",
@@ -51,7 +53,8 @@ def at_risk_report(engine: Engine, seed: int) -> str:
         "  person's place on the list can be explained by the facts behind it.",
         f"- Time-ordered hold-out: train on as-of days whose two-week outcome ends before "
         f"{ev.cutoff.isoformat()}, test on as-of days from {ev.cutoff.isoformat()} to the end "
-        f"of the demo data ({DEMO_END.isoformat()}). No row of the test period is seen in training.",
+        f"of the demo data ({DEMO_END.isoformat()}). No row of the test period is seen in "
+        "training.",
         "",
         "## Results",
         "",
@@ -85,14 +88,14 @@ def at_risk_report(engine: Engine, seed: int) -> str:
         "",
         "### What it gets wrong",
         "",
-        f"- Missed cases (label 1, predicted risk < 50 %): {int(ev.false_negatives.loc['count', 'p'])}."
+        f"- Missed cases (label 1, predicted risk < 50 %): {n_fn}."
         f" Their median attendance over the last 10 days was "
         f"{_f(ev.false_negatives.loc['50%', 'rate_last10'], 2)}; "
         f"{_f(ev.missed_share_with_high_rate * 100, 0)} % of them had attended at least 80 % of "
         "the last 10 days. These are sudden drops (a participant who was doing well and then "
         "stops coming): nothing in the attendance history announces them, so no model on this "
         "history alone can see them. The team leader's conversation is the remedy.",
-        f"- False alarms (label 0, predicted risk ≥ 50 %): {int(ev.false_positives.loc['count', 'p'])}."
+        f"- False alarms (label 0, predicted risk ≥ 50 %): {n_fp}."
         f" Median last-10-days attendance {_f(ev.false_positives.loc['50%', 'rate_last10'], 2)}: "
         "participants with a bad fortnight who recovered.",
         "- The model barely beats ranking by recent attendance alone "
