@@ -115,7 +115,7 @@ def build_samples(
     pres_all = att["present"].to_numpy()
     unex_all = (att["reason_code"] == "unexcused").to_numpy(dtype=bool)
     part_all = pres_all & (att["hours"].to_numpy() < att["expected_hours"].to_numpy() - 1e-9)
-    wd_all = att["day"].dt.weekday.to_numpy()
+    wd_all = att["day"].dt.day_of_week.to_numpy()
     for a, b in itertools.pairwise(bounds):
         rid = int(rid_all[a])
         days = day_all[a:b]

@@ -148,7 +148,7 @@ def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
     are kept at the end so a half-registered week does not pull the forecast down."""
     if daily.empty:
         return pd.DataFrame(columns=["week", "enrolled", "present"])
-    week = daily["day"] - pd.to_timedelta(daily["day"].dt.weekday, unit="D")
+    week = daily["day"] - pd.to_timedelta(daily["day"].dt.day_of_week, unit="D")
     w = daily.assign(week=week).groupby("week")[["enrolled", "present"]].mean().reset_index()
     last_day = daily["day"].max()
     if last_day.weekday() < 4:  # the last week is not over

@@ -73,7 +73,7 @@ def grouped(df: pd.DataFrame, column: str, labels: dict[str, str] | None = None)
 def weekly_rates(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=["week", "expected", "present", "rate"])
-    week = df["day"] - pd.to_timedelta(df["day"].dt.weekday, unit="D")
+    week = df["day"] - pd.to_timedelta(df["day"].dt.day_of_week, unit="D")
     g = df.assign(week=week).groupby("week")["present"].agg(expected="size", present="sum")
     g = g.reset_index()
     g["present"] = g["present"].astype(int)
@@ -88,7 +88,7 @@ def heatmap_frame(df: pd.DataFrame) -> pd.DataFrame:
     iso = df["day"].dt.isocalendar()
     key = iso["year"].astype(int) * 100 + iso["week"].astype(int)
     g = (
-        df.assign(key=key, wd=df["day"].dt.weekday)
+        df.assign(key=key, wd=df["day"].dt.day_of_week)
         .groupby(["wd", "key"])["present"]
         .mean()
         .unstack("key")

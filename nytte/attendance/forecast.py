@@ -147,8 +147,10 @@ def forecast(weekly: pd.DataFrame, horizon: int, bt: Backtest) -> Forecast:
                     "week": weeks.iloc[-1] + pd.Timedelta(weeks=h),
                     "target": target,
                     "predicted": max(pred, 0.0),
-                    "low": max(pred + bt.q10[target][h - 1], 0.0),
-                    "high": max(pred + bt.q90[target][h - 1], 0.0),
+                    # A biased backtest can put both quantiles on one side; the interval
+                    # always holds the point forecast.
+                    "low": max(pred + min(bt.q10[target][h - 1], 0.0), 0.0),
+                    "high": max(pred + max(bt.q90[target][h - 1], 0.0), 0.0),
                 }
             )
     return Forecast(pd.DataFrame(rows))
