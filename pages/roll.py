@@ -78,6 +78,16 @@ def _base_frame(sheet: RollSheet, all_present: bool, absent: dict[int, str]) -> 
     return frame
 
 
+def _clean(value: Any) -> Any:
+    """A missing cell (None or NaN) as None."""
+    if value is None:
+        return None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
 def _entries(
     sheet: RollSheet, base: pd.DataFrame, edits: dict[str, Any]
 ) -> tuple[list[RollEntry], list[int]]:
@@ -88,13 +98,15 @@ def _entries(
     }
     entries, rows = [], []
     for pos, line in enumerate(sheet.lines):
-        values = {**base.iloc[pos].to_dict(), **edited.get(pos, {})}
+        values = {
+            k: _clean(v) for k, v in {**base.iloc[pos].to_dict(), **edited.get(pos, {})}.items()
+        }
         status = LABEL_TO_STATUS.get(values.get("Status") or "")
         if status is None:
             continue
         hours_raw = values.get("Timer")
         hours = None if hours_raw is None or pd.isna(hours_raw) else float(hours_raw)
-        base_status = base.iloc[pos]["Status"]
+        base_status = _clean(base.iloc[pos]["Status"])
         if (
             status == ABSENT
             and "Timer" not in edited.get(pos, {})
