@@ -53,8 +53,10 @@ def render() -> None:
     )
     st.dataframe(_rows(cap.units, "Enhed", True), hide_index=True)
     st.dataframe(_rows(cap.teams, "Hold", False), hide_index=True)
-    d = st.columns(4)
-    for col, key in zip(d, ("places", "enrolled", "waiting", "per_staff"), strict=True):
+    d = st.columns(5)
+    for col, key in zip(
+        d, ("places", "enrolled", "occupancy", "waiting", "per_staff"), strict=True
+    ):
         with col:
             definition_popover(key)
 
