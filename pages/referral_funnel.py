@@ -50,6 +50,11 @@ def render() -> None:
     for col, step in zip(cols, STEPS, strict=True):
         share_txt = "" if step == "referred" else f" ({fmt_pct(total[f'{step}_share'])})"
         col.metric(STEP_LABELS[step], fmt_int(total[step]) + share_txt)
+    if funnel.waiting:
+        st.caption(
+            f"{fmt_int(funnel.waiting)} henvisning(er) i perioden har endnu ikke nået deres "
+            "startdato og er ikke talt med."
+        )
     fig = go.Figure(
         go.Funnel(
             y=[STEP_LABELS[s] for s in STEPS[:4]],

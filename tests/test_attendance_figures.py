@@ -166,6 +166,29 @@ def test_funnel_matches_the_raw_rows(demo_engine: Engine, rule: StableRule) -> N
     assert funnel.exits.to_numpy().sum() == table.loc["I alt", "ended"]
 
 
+def test_referrals_not_yet_due_are_left_out_of_the_funnel(demo_engine: Engine) -> None:
+    on = date(2026, 11, 20)
+    with session_scope(demo_engine) as s:
+        funnel = referral_funnel(
+            s,
+            manager(),
+            unit_id=None,
+            dimension="unit",
+            referred_from=on - timedelta(days=60),
+            referred_to=on,
+            rule=StableRule(),
+            as_of=on,
+        )
+        due = s.scalars(
+            select(Referral).where(
+                Referral.referred_on >= on - timedelta(days=60), Referral.referred_on <= on
+            )
+        ).all()
+    not_due = sum(r.expected_start > on for r in due)
+    assert funnel.waiting == not_due > 0
+    assert funnel.table.set_index("group").loc["I alt", "referred"] == len(due) - not_due
+
+
 def test_capacity_matches_the_raw_rows(demo_engine: Engine) -> None:
     on = date(2026, 11, 20)
     with session_scope(demo_engine) as s:

@@ -112,7 +112,8 @@ _DEFS = (
     Definition(
         "funnel_referred",
         "Henvist",
-        "Henvisninger modtaget i perioden (måned efter henvisningsdato).",
+        "Henvisninger modtaget i perioden (måned efter henvisningsdato), hvis forventede "
+        "start er nået. Henvisninger, der endnu ikke skulle være startet, tælles ikke med.",
         "antal",
     ),
     Definition(

@@ -53,6 +53,7 @@ class Funnel:
     table: pd.DataFrame  # group + STEPS counts + shares of referred
     exits: pd.DataFrame  # group × exit outcome label -> count
     per_referral: pd.DataFrame  # one row per referral with the step flags
+    waiting: int  # referred in the period but not yet due to start (left out)
 
 
 def referral_steps(att: pd.DataFrame, rule: StableRule) -> pd.DataFrame:
@@ -118,8 +119,13 @@ def referral_funnel(
     referred_from: date,
     referred_to: date,
     rule: StableRule,
+    as_of: date | None = None,
 ) -> Funnel:
-    """The funnel of referrals received in [referred_from, referred_to]."""
+    """The funnel of referrals received in [referred_from, referred_to].
+
+    Referrals whose expected start is after ``as_of`` (default today) cannot have
+    shown up yet: they are left out of the funnel and counted in ``waiting``."""
+    as_of = as_of or date.today()
     if not 0 < rule.share <= 1 or rule.weeks < 1 or rule.min_days < 1:
         raise ValueError("Reglen for stabilt fremmøde skal have en andel over 0 og højst 100 %.")
     units = scope_units(session, principal, unit_id)
@@ -127,7 +133,10 @@ def referral_funnel(
     refs = refs[
         (refs["referred_on"] >= pd.Timestamp(referred_from))
         & (refs["referred_on"] <= pd.Timestamp(referred_to))
-    ].copy()
+    ]
+    not_due = refs["expected_start"] > pd.Timestamp(as_of)
+    waiting = int(not_due.sum())
+    refs = refs[~not_due].copy()
     # Courses run past the referral window: read their rows up to today (and at least
     # a year on, for a window in the past).
     last = max(referred_to + timedelta(days=400), date.today())
@@ -155,4 +164,4 @@ def referral_funnel(
         .size()
         .unstack("outcome", fill_value=0)
     )
-    return Funnel(dimension, rule, table, exits, per)
+    return Funnel(dimension, rule, table, exits, per, waiting)
