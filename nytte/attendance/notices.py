@@ -43,6 +43,8 @@ COLUMNS = (
     "Note",
     "Registreret af",
 )
+# The PDF is landscape A4: the hour columns get short headers (explained below it).
+PDF_HEADERS = (*COLUMNS[:5], "Forv. t.", "Reg. t.", *COLUMNS[7:])
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DISCLAIMER = (
     "Enheden registrerer fravær og orienterer rådgiveren. Enheden træffer ingen afgørelse "
@@ -160,9 +162,10 @@ def to_pdf(df: pd.DataFrame, title: str, period: str) -> bytes:
     ]
     return table_pdf(
         title,
-        f"Periode: {period}. {len(rows)} udeblivelse(r).",
-        COLUMNS,
-        (20, 30, 22, 24, 34, 17, 17, 40, 44, 25),
+        f"Periode: {period}. {len(rows)} udeblivelse(r). Forv. t. = forventede timer efter "
+        "ugeskemaet; Reg. t. = registrerede timer.",
+        PDF_HEADERS,
+        (20, 30, 22, 24, 34, 14, 14, 46, 44, 25),
         rows,
         DISCLAIMER,
     )
