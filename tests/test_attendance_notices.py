@@ -77,3 +77,16 @@ def test_neutralise() -> None:
     assert neutralise("\t=x") == "'\t=x"
     assert neutralise("Syg") == "Syg"
     assert neutralise(6.25) == 6.25
+
+
+def test_an_export_leaves_an_audit_event(session: Session) -> None:
+    from nytte.attendance.notices import record_export
+    from nytte.models import AuditEvent
+
+    record_export(session, coordinator(), "xlsx", 12, DAY, DAY)
+    session.flush()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "absence_notices.exported")
+    ).one()
+    assert event.new == {"format": "xlsx", "rows": 12}
+    assert event.actor == coordinator().user_id

@@ -8,7 +8,7 @@ import subprocess
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from nytte.attendance.roll import (
@@ -20,6 +20,7 @@ from nytte.attendance.roll import (
     sign_in_sheet_pdf,
 )
 from nytte.auth import AccessDenied
+from nytte.db import session_factory
 from nytte.models import ABSENT, PRESENT, Attendance, AuditEvent, ClosingDay, Referral, Team
 from tests.attendance_fixtures import CITY, DAY, SERVICE, coordinator, session, writable_demo
 
@@ -272,3 +273,38 @@ def test_sign_in_sheet_has_one_page_per_team_with_danish_letters(
         assert name in page and "Underskrift" in page and "Mødeliste" in page
     sheet = read_roll(session, coordinator(), CITY, DAY)
     assert all(ln.case_ref in text for ln in sheet.lines)
+
+
+def test_two_leaders_saving_the_same_row_at_once_never_overwrite_silently(
+    writable_demo: Engine,
+) -> None:
+    """The version column in the UPDATE's WHERE clause: the slower save is refused."""
+    day = DAY + timedelta(days=1)
+    make = session_factory(writable_demo)
+    with make() as s:
+        sheet = read_roll(s, coordinator(), CITY, day)
+        save_roll(s, coordinator(), CITY, day, all_present(sheet), today=day)
+        s.commit()
+    target = sheet.lines[0].referral_id
+    a, b = make(), make()
+    try:
+        # Both read the registered row (version 1) ...
+        row_a = a.scalars(
+            select(Attendance).where(Attendance.referral_id == target, Attendance.day == day)
+        ).one()
+        assert row_a.version == 1
+        fix_b = [RollEntry(target, ABSENT, None, "sick_late", "", 1)]
+        save_roll(b, coordinator(), CITY, day, fix_b, today=day, correction_reason="B")
+        b.commit()  # ... B saves first ...
+        fix_a = [RollEntry(target, ABSENT, None, "unexcused", "", 1)]
+        with pytest.raises(RollError, match="En anden har gemt"):  # ... A's save is refused.
+            save_roll(a, coordinator(), CITY, day, fix_a, today=day, correction_reason="A")
+        a.rollback()
+    finally:
+        a.close()
+        b.close()
+    with make() as s:
+        row = s.scalars(
+            select(Attendance).where(Attendance.referral_id == target, Attendance.day == day)
+        ).one()
+        assert (row.reason_code, row.version) == ("sick_late", 2)
