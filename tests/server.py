@@ -36,21 +36,11 @@ def free_port() -> int:
 def running_app(env: dict[str, str], cwd: Path = ROOT) -> Iterator[str]:
     """Serve app.py on a fresh server; yield its base URL; stop it afterwards."""
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+           f"--server.port={port}", "--server.address=127.0.0.1",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -11,33 +11,14 @@ from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
 
-PAGE_MARKERS = [
-    "Morgenregistrering",
-    "Opgavescreening",
-    "Ledelsesoverblik",
-    "Regional gennemgang",
-    "Service++",
-    "Citykorpset",
-]
+PAGE_MARKERS = ["Morgenregistrering", "Opgavescreening", "Ledelsesoverblik",
+                "Regional gennemgang", "Service++", "Citykorpset"]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "roll",
-        "screening",
-        "manager",
-        "council",
-        "admin",
-        "fremmoede",
-        "opgavescreening",
-        "ledelse",
-        "raad",
-    ],
-)
-def test_direct_url_on_fresh_server_shows_nothing(
-    page: Page, demo_sqlite: Engine, path: str
-) -> None:
+@pytest.mark.parametrize("path", ["roll", "screening", "manager", "council", "admin",
+                                  "fremmoede", "opgavescreening", "ledelse", "raad"])
+def test_direct_url_on_fresh_server_shows_nothing(page: Page, demo_sqlite: Engine,
+                                                   path: str) -> None:
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
         page.goto(f"{base}/{path}")  # the very first visit to this server
@@ -50,7 +31,8 @@ def test_direct_url_on_fresh_server_shows_nothing(
         assert page.locator("[data-testid='stMetricValue']").count() == 0
 
 
-def test_login_required_without_auth_shows_only_the_error(page: Page, demo_sqlite: Engine) -> None:
+def test_login_required_without_auth_shows_only_the_error(page: Page,
+                                                          demo_sqlite: Engine) -> None:
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url, "NYTTE_REQUIRE_LOGIN": "1"}) as base:
         page.goto(f"{base}/fremmoede")
