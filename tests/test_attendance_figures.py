@@ -247,3 +247,31 @@ def test_a_saved_roll_shows_the_same_in_every_dashboard(session: Session) -> Non
     per = funnel.per_referral.set_index("referral_id")
     came = {e.referral_id for e in entries if e.status == "present"}
     assert per.loc[list(came), "ever"].all()  # everyone who came today has come at least once
+
+
+def test_a_new_unit_without_any_history_gives_empty_figures_not_errors(session: Session) -> None:
+    from nytte.attendance.at_risk import at_risk_list
+    from nytte.models import Unit
+
+    unit = Unit(municipality_code="0253", name="Ny enhed", places=10, staff_count=1)
+    session.add(unit)
+    session.flush()
+    session.add(Team(unit_id=unit.id, name="Nyt hold", places=10))
+    session.flush()
+    dash = attendance_dashboard(session, manager(), unit.id, DAY - timedelta(days=90), DAY)
+    assert dash.totals.expected_days == 0 and dash.totals.attendance_rate is None
+    funnel = referral_funnel(
+        session,
+        manager(),
+        unit_id=unit.id,
+        dimension="team",
+        referred_from=DAY - timedelta(days=90),
+        referred_to=DAY,
+        rule=StableRule(),
+    )
+    assert funnel.table.set_index("group").loc["I alt", "referred"] == 0
+    cap = capacity_dashboard(session, manager(), unit.id, DAY, DAY - timedelta(days=400), 8)
+    assert cap.units[0].enrolled == 0 and cap.forecast is None
+    assert at_risk_list(session, manager(), unit.id, DAY, DAY - timedelta(days=400)).frame.empty
+    assert absence_notices(session, manager(), unit_id=unit.id, start=DAY, end=DAY).empty
+    assert read_roll(session, manager(), unit.id, DAY).lines == []

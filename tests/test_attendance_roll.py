@@ -308,3 +308,17 @@ def test_two_leaders_saving_the_same_row_at_once_never_overwrite_silently(
             select(Attendance).where(Attendance.referral_id == target, Attendance.day == day)
         ).one()
         assert (row.reason_code, row.version) == ("sick_late", 2)
+
+
+def test_the_roll_flags_course_length_under_the_rules_of_the_start_date(
+    session: Session,
+) -> None:
+    from nytte.attendance.course_length import OK, WARN
+
+    before = read_roll(session, coordinator(), CITY, date(2025, 5, 6))
+    weeks = {ln.course.week: ln.course.level for ln in before.lines}
+    assert any(level == WARN for level in weeks.values())  # week 11-13 under pre_2025
+    assert all((level == WARN) == (11 <= w <= 13) for w, level in weeks.items())
+    after = read_roll(session, coordinator(), CITY, DAY)
+    assert any(ln.course.week > 13 for ln in after.lines)  # long courses after the reform ...
+    assert all(ln.course.level == OK for ln in after.lines)  # ... carry no cap

@@ -137,9 +137,13 @@ def capacity_dashboard(
     weekly = weekly_series(daily)
     fc: Forecast | None = None
     bt: Backtest | None = None
-    if len(weekly) >= 30:
-        bt = backtest(weekly, horizon_weeks)
-        fc = forecast(weekly, horizon_weeks, bt)
+    # Forecast from the first week anyone was enrolled: zeros before a unit opened are
+    # no history. At least 30 weeks are needed to fit and backtest.
+    active = weekly.index[weekly["enrolled"] > 0]
+    history = weekly.loc[active[0] :].reset_index(drop=True) if len(active) else weekly.iloc[:0]
+    if len(history) >= 30:
+        bt = backtest(history, horizon_weeks)
+        fc = forecast(history, horizon_weeks, bt)
     return CapacityDashboard(on, last_roll, unit_rows, team_rows, daily, weekly, fc, bt)
 
 
