@@ -61,7 +61,19 @@ def render() -> None:
             definition_popover(key)
 
     st.subheader("Pladser, indskrevne og mødte dag for dag")
-    recent = cap.daily[cap.daily["day"] >= pd.Timestamp(today - timedelta(days=365))]
+    teams = sorted(cap.team_daily["team"].unique())
+    shown = st.selectbox(
+        "Vis",
+        ["Alle hold samlet", *teams],
+        key="kapacitet:team",
+        help="Hele enheden (eller alle dine enheder) eller ét hold",
+    )
+    series = (
+        cap.daily
+        if shown == "Alle hold samlet"
+        else cap.team_daily[cap.team_daily["team"] == shown]
+    )
+    recent = series[series["day"] >= pd.Timestamp(today - timedelta(days=365))]
     fig = go.Figure()
     fig.add_scatter(x=recent["day"], y=recent["places"], name="Pladser", line={"dash": "dash"})
     fig.add_scatter(x=recent["day"], y=recent["enrolled"], name="Indskrevne")

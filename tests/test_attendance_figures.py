@@ -99,6 +99,12 @@ def test_holidays_and_closing_days_are_never_expected_days(demo_engine: Engine) 
     assert pd_isna(hm.loc["Onsdag", "uge 52-2025"])  # 24 December, a closing day
 
 
+def pd_timestamp(d: date) -> object:
+    import pandas as pd
+
+    return pd.Timestamp(d)
+
+
 def pd_isna(v: object) -> bool:
     import pandas as pd
 
@@ -210,6 +216,12 @@ def test_capacity_matches_the_raw_rows(demo_engine: Engine) -> None:
         sum(a.unit_id == 2 for a in present),
     ]
     assert cap.daily.iloc[-1]["enrolled"] == enrolled[1] + enrolled[2]
+    last = cap.team_daily[cap.team_daily["day"] == pd_timestamp(on)].set_index("team")
+    with session_scope(demo_engine) as s:
+        team_names = dict(s.execute(select(Team.id, Team.name)).all())
+    by_team = Counter(team_names[r.team_id] for r in refs if r.is_active_on(on))
+    assert last["enrolled"].to_dict() == dict(by_team)
+    assert last["present"].sum() == len(present)
     assert cap.units[1].per_staff == pytest.approx(enrolled[2] / 4)
     assert cap.forecast is not None and cap.backtest is not None
     f = cap.forecast.frame

@@ -41,6 +41,7 @@ class CapacityDashboard:
     units: list[CapacityRow]
     teams: list[CapacityRow]
     daily: pd.DataFrame  # day, places, enrolled, present (all units in scope)
+    team_daily: pd.DataFrame  # day, team, places, enrolled, present (one row per team)
     weekly: pd.DataFrame  # week, enrolled, present (means per working day)
     forecast: Forecast | None
     backtest: Backtest | None
@@ -135,6 +136,27 @@ def capacity_dashboard(
     )
     daily["present"] = daily["day"].map(present_by_day).fillna(0).astype(int)
     weekly = weekly_series(daily)
+    present_team_day = att.groupby(["team_id", "day"])["present"].sum()
+    parts = []
+    for t in teams.itertuples():
+        part = pd.DataFrame(
+            {
+                "day": daily["day"],
+                "team": str(t.team),
+                "places": int(t.places),
+                "enrolled": enrolled_on(refs[refs["team_id"] == t.team_id], all_days),
+            }
+        )
+        per_day = present_team_day.xs(t.team_id) if t.team_id in present_team_day.index else None
+        part["present"] = (
+            part["day"].map(per_day).fillna(0).astype(int) if per_day is not None else 0
+        )
+        parts.append(part)
+    team_daily = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["day", "team", "places", "enrolled", "present"])
+    )
     fc: Forecast | None = None
     bt: Backtest | None = None
     # Forecast from the first week anyone was enrolled: zeros before a unit opened are
@@ -144,7 +166,7 @@ def capacity_dashboard(
     if len(history) >= 30:
         bt = backtest(history, horizon_weeks)
         fc = forecast(history, horizon_weeks, bt)
-    return CapacityDashboard(on, last_roll, unit_rows, team_rows, daily, weekly, fc, bt)
+    return CapacityDashboard(on, last_roll, unit_rows, team_rows, daily, team_daily, weekly, fc, bt)
 
 
 def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
