@@ -45,6 +45,11 @@ def render() -> None:
     except AccessDenied as exc:
         st.error(str(exc))
         return
+    caseworkers = sorted(df["Rådgiver"].unique()) if not df.empty else []
+    if len(caseworkers) > 1:
+        chosen = st.selectbox("Rådgiver", ["Alle", *caseworkers], key="fravaer:caseworker")
+        if chosen != "Alle":
+            df = df[df["Rådgiver"] == chosen].reset_index(drop=True)
     st.metric("Udeblivelser i perioden", fmt_int(len(df)))
     definition_popover("absence_notice")
     if df.empty:

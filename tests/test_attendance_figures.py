@@ -287,3 +287,17 @@ def test_a_new_unit_without_any_history_gives_empty_figures_not_errors(session: 
     assert at_risk_list(session, manager(), unit.id, DAY, DAY - timedelta(days=400)).frame.empty
     assert absence_notices(session, manager(), unit_id=unit.id, start=DAY, end=DAY).empty
     assert read_roll(session, manager(), unit.id, DAY).lines == []
+
+
+def test_the_council_never_gets_person_level_attendance(demo_engine: Engine) -> None:
+    from nytte.attendance.data import scope_units
+    from nytte.auth import AccessDenied, Role, demo_principal
+
+    council = demo_principal(Role.RAAD, "0253", (), "1085")
+    with session_scope(demo_engine) as s, pytest.raises(AccessDenied):
+        scope_units(s, council)
+    with session_scope(demo_engine) as s, pytest.raises(AccessDenied):
+        attendance_dashboard(s, council, None, START, END)
+    coordinator_one = demo_principal(Role.KOORDINATOR, "0253", (1,), "1085")
+    with session_scope(demo_engine) as s, pytest.raises(AccessDenied):
+        absence_notices(s, coordinator_one, unit_id=2, start=START, end=END)
