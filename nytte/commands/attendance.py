@@ -28,6 +28,12 @@ def register(sub: Any) -> None:
     b = s.add_parser("bench", help="Mål gemning af en morgenregistrering og sidernes svartid")
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--skip-pages", action="store_true", help="kun gemning af registreringen")
+    b.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="mål også gemning på PostgreSQL (opretter og sletter en database dér), "
+        "fx postgresql://postgres@127.0.0.1:5432/test",
+    )
     b.set_defaults(handler=run_bench)
 
 
@@ -62,6 +68,41 @@ def _summary(path: Path) -> str:
     )
 
 
+def _print_saves(label: str, timing: Any) -> None:
+    print(
+        f"[{label}] save roll of {timing.rows}: median {timing.median * 1000:.0f} ms, "
+        f"max {max(timing.runs) * 1000:.0f} ms over {len(timing.runs)} rolls "
+        f"({'OK' if timing.median <= 0.2 else 'OVER'} budget 200 ms); naive baseline "
+        f"(a transaction per person): median {timing.naive_median * 1000:.0f} ms"
+    )
+
+
+def _bench_postgres(admin_url: str, seed: int) -> None:
+    import uuid
+
+    import psycopg
+
+    from nytte.attendance.bench import time_roll_saves
+    from nytte.db import make_engine
+    from nytte.demo.service import fill_demo
+    from nytte.migrate import upgrade
+
+    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"nytte_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = conninfo.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        engine = make_engine(f"{url}/{name}")
+        upgrade(engine)
+        fill_demo(engine, "demo", seed=seed)
+        _print_saves("postgresql", time_roll_saves(engine, size=50, days=5))
+        engine.dispose()
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def run_bench(args: argparse.Namespace) -> int:
     from nytte.attendance.bench import demo_database, time_roll_saves
 
@@ -70,12 +111,9 @@ def run_bench(args: argparse.Namespace) -> int:
         engine = demo_database(db, args.seed)
         timing = time_roll_saves(engine, size=50, days=5)
         engine.dispose()
-        print(
-            f"save roll of {timing.rows}: median {timing.median * 1000:.0f} ms, "
-            f"max {max(timing.runs) * 1000:.0f} ms over {len(timing.runs)} rolls "
-            f"({'OK' if timing.median <= 0.2 else 'OVER'} budget 200 ms); naive baseline "
-            f"(a transaction per person): median {timing.naive_median * 1000:.0f} ms"
-        )
+        _print_saves("sqlite", timing)
+        if args.postgres:
+            _bench_postgres(args.postgres, args.seed)
         if args.skip_pages:
             return 0
         env = {**os.environ, "NYTTE_DATABASE_URL": f"sqlite:///{db}"}
