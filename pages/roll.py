@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from nytte.attendance.course_length import OK, OVER
+from nytte.attendance.definitions import definition
 from nytte.attendance.roll import (
     STATUS_LABELS,
     RollEntry,
@@ -194,6 +195,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         height=min(38 + 35 * max(len(base), 1), 1000),
         disabled=["Sagsnummer", "Hold", "Forløb", "Skema"],
         column_config={
+            "Forløb": st.column_config.TextColumn(help=definition("course_week").text),
             "Status": st.column_config.SelectboxColumn(options=list(LABEL_TO_STATUS)),
             "Timer": st.column_config.NumberColumn(
                 min_value=0.0, max_value=24.0, step=0.25, format="localized"
