@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -80,6 +81,26 @@ def render() -> None:
         if step != "referred":
             table[f"{STEP_LABELS[step]} (%)"] = [fmt_pct(v) for v in funnel.table[f"{step}_share"]]
     st.dataframe(table, hide_index=True)
+    groups = funnel.table[funnel.table["group"] != "I alt"]
+    if len(groups) > 1:
+        shares = groups.melt(
+            id_vars="group",
+            value_vars=[f"{s}_share" for s in ("first_day", "ever", "stable")],
+            var_name="step",
+            value_name="share",
+        )
+        shares["step"] = shares["step"].str.removesuffix("_share").map(STEP_LABELS)
+        shares["share"] = shares["share"] * 100
+        bars = px.bar(
+            shares,
+            x="group",
+            y="share",
+            color="step",
+            barmode="group",
+            labels={"group": DIMENSIONS[dimension], "share": "Andel af henviste (%)", "step": ""},
+        )
+        bars.update_layout(height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"})
+        st.plotly_chart(bars, key="tragt:groups")
 
     st.subheader("Afgang fordelt på årsag")
     if funnel.exits.empty:
