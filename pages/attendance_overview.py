@@ -70,7 +70,8 @@ def render() -> None:
         labels={"week": "Uge (mandag)", "rate_pct": "Fremmøde (%)"},
     )
     fig.update_yaxes(range=[0, 100])
-    fig.update_layout(height=300, margin={"t": 10, "b": 10})
+    fig.update_xaxes(tickformat="%d-%m-%Y")
+    fig.update_layout(separators=",.", height=300, margin={"t": 10, "b": 10})
     st.plotly_chart(fig, key="fremmoedeoverblik:weekly")
     definition_popover("attendance_rate")
 
@@ -89,7 +90,7 @@ def render() -> None:
         )
     )
     heat.update_yaxes(autorange="reversed")
-    heat.update_layout(height=280, margin={"t": 10, "b": 10})
+    heat.update_layout(separators=",.", height=280, margin={"t": 10, "b": 10})
     st.plotly_chart(heat, key="fremmoedeoverblik:heatmap")
     definition_popover("heatmap")
 

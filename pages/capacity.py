@@ -78,7 +78,10 @@ def render() -> None:
     fig.add_scatter(x=recent["day"], y=recent["places"], name="Pladser", line={"dash": "dash"})
     fig.add_scatter(x=recent["day"], y=recent["enrolled"], name="Indskrevne")
     fig.add_scatter(x=recent["day"], y=recent["present"], name="Mødt")
-    fig.update_layout(height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"})
+    fig.update_xaxes(tickformat="%d-%m-%Y")
+    fig.update_layout(
+        separators=",.", height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"}
+    )
     st.plotly_chart(fig, key="kapacitet:daily")
     definition_popover("present")
 
@@ -115,7 +118,9 @@ def render() -> None:
             name=f"{name} (prognose)",
             line={"color": colours[target], "dash": "dot"},
         )
+    fig2.update_xaxes(tickformat="%d-%m-%Y")
     fig2.update_layout(
+        separators=",.",
         height=360,
         margin={"t": 10, "b": 10},
         legend={"orientation": "h"},

@@ -63,7 +63,7 @@ def render() -> None:
             textinfo="value+percent initial",
         )
     )
-    fig.update_layout(height=300, margin={"t": 10, "b": 10})
+    fig.update_layout(separators=",.", height=300, margin={"t": 10, "b": 10})
     st.plotly_chart(fig, key="tragt:fig")
     d = st.columns(4)
     for col, key in zip(d, ("funnel_referred", "funnel_first_day", "funnel_ever"), strict=False):
@@ -99,7 +99,9 @@ def render() -> None:
             barmode="group",
             labels={"group": DIMENSIONS[dimension], "share": "Andel af henviste (%)", "step": ""},
         )
-        bars.update_layout(height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"})
+        bars.update_layout(
+            separators=",.", height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"}
+        )
         st.plotly_chart(bars, key="tragt:groups")
 
     st.subheader("Afgang fordelt på årsag")
