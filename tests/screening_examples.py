@@ -48,55 +48,55 @@ def base(**overrides: Any) -> dict[str, Any]:
 
 
 def pre2025(**overrides: Any) -> dict[str, Any]:
-    return base(start_date=PRE_2025, consultation_date="2025-02-17", **overrides)
+    return base(**{"start_date": PRE_2025, "consultation_date": "2025-02-17", **overrides})
 
 
 def cut_in_savings(**o: Any) -> dict[str, Any]:
-    return base(title="Ukrudtsbekæmpelse på kirkegården",
+    return base(**{**dict(title="Ukrudtsbekæmpelse på kirkegården",
                 description="Lugning af gange på kirkegården; serviceniveauet blev sat ned "
                             "ved sidste budget, og to gartnerstillinger blev nedlagt.",
                 previously_done_by_staff="yes", last_done_by_staff_year=2024,
-                service_level_reduced="yes", **o)
+                service_level_reduced="yes"), **o})
 
 
 def weekly_maintenance(**o: Any) -> dict[str, Any]:
-    return base(title="Ugentlig fejning af p-pladsen ved rådhuset",
+    return base(**{**dict(title="Ugentlig fejning af p-pladsen ved rådhuset",
                 description="Fejning og opsamling af affald på parkeringspladsen ved rådhuset "
                             "hver mandag, som vejafdelingen har ønsket igen og igen.",
                 previously_done_by_staff="no", last_done_by_staff_year=None,
-                frequency="recurring", **o)
+                frequency="recurring"), **o})
 
 
 def storm_cleanup(**o: Any) -> dict[str, Any]:
-    return base(title="Fjernelse af væltede træer efter storm",
+    return base(**{**dict(title="Fjernelse af væltede træer efter storm",
                 description="Efter stormvejret fjernes væltede træer og grene fra "
                             "fodboldbanen, så banen igen kan bruges til at spille fodbold.",
                 previously_done_by_staff="no", last_done_by_staff_year=None,
-                season="autumn", **o)
+                season="autumn"), **o})
 
 
 def pallets(**o: Any) -> dict[str, Any]:
-    return base(title="Klargøring af træpaller til genbrug",
+    return base(**{**dict(title="Klargøring af træpaller til genbrug",
                 description="Paller skilles ad på værkstedet, søm fjernes og træet sorteres "
                             "til genbrug og pallemøbler. En vinteropgave indendørs.",
                 previously_done_by_staff="no", last_done_by_staff_year=None,
-                indoor_outdoor="indoor", season="winter", physical_demand=2, **o)
+                indoor_outdoor="indoor", season="winter", physical_demand=2), **o})
 
 
 def electrician(**o: Any) -> dict[str, Any]:
-    return base(title="Udskiftning af stikkontakter i klubhuset",
+    return base(**{**dict(title="Udskiftning af stikkontakter i klubhuset",
                 description="Nye stikkontakter og lampeudtag i klubhuset skal monteres og "
                             "tilsluttes; arbejdet kræver en autoriseret elinstallatør.",
                 previously_done_by_staff="no", last_done_by_staff_year=None,
                 requires_certified_trade="yes", private_market="yes",
-                otherwise_done_by="contractor", indoor_outdoor="indoor", **o)
+                otherwise_done_by="contractor", indoor_outdoor="indoor"), **o})
 
 
 def home_help(**o: Any) -> dict[str, Any]:
-    return base(title="Rengøring hos ældre borgere",
+    return base(**{**dict(title="Rengøring hos ældre borgere",
                 description="Praktisk hjælp i borgernes hjem: støvsugning, opvask og indkøb "
                             "for ældre borgere, der er visiteret til hjemmehjælp.",
                 previously_done_by_staff="yes", last_done_by_staff_year=2025,
                 professional_area="omsorg_pleje", servicelov_83="yes",
                 otherwise_done_by="staff", in_operating_plan="yes",
-                indoor_outdoor="indoor", season="all", **o)
+                indoor_outdoor="indoor", season="all"), **o})
