@@ -83,7 +83,8 @@ class DanishPDF(FPDF):
         self.set_y(max(self.get_y(), y0 + label_h))
 
     def _height(self, width: float, text: str) -> float:
-        height = self.multi_cell(width, 5, text, dry_run=True, output="HEIGHT", markdown=False, align="L")
+        height = self.multi_cell(width, 5, text, dry_run=True, output="HEIGHT", markdown=False,
+                                 align="L")
         assert isinstance(height, float | int)
         return float(height)
 
