@@ -1,6 +1,6 @@
 """Precedent: the earlier decisions most like a new proposal, to make practice uniform.
 
-TF-IDF over title and description with character n-grams inside words, because
+TF-IDF over title and description with character 4-grams inside words, because
 Danish compounds ("naturpleje", "plejeopgave") share meaning across word
 boundaries that a word tokenizer would miss. The index is fitted once and kept;
 a query only transforms the new text and takes one sparse product, so screening
@@ -75,7 +75,7 @@ class Similar:
 
 def _vectorizer() -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), lowercase=True, sublinear_tf=True,
+        analyzer="char_wb", ngram_range=(4, 4), lowercase=True, sublinear_tf=True,
         min_df=1, dtype=np.float32,
     )
 
@@ -87,6 +87,9 @@ class PrecedentIndex:
         self._decisions: list[PrecedentDecision] = []
         self._vectorizer: TfidfVectorizer | None = None
         self._matrix: sp.csr_matrix | None = None
+        # The transpose, kept as CSR: a query then touches only the rows of its own
+        # n-grams instead of converting the whole matrix on every product.
+        self._matrix_t: sp.csr_matrix | None = None
         self._fitted_size = 0
         self._added = 0  # decisions transformed with the vocabulary of the last fit
         self._fit(list(decisions))
@@ -99,10 +102,11 @@ class PrecedentIndex:
         self._fitted_size = len(decisions)
         self._added = 0
         if not decisions:
-            self._vectorizer, self._matrix = None, None
+            self._vectorizer, self._matrix, self._matrix_t = None, None, None
             return
         vec = _vectorizer()
         self._matrix = sp.csr_matrix(vec.fit_transform([d.text for d in decisions]))
+        self._matrix_t = sp.csr_matrix(self._matrix.T)
         self._vectorizer = vec
 
     def add(self, decisions: list[PrecedentDecision]) -> None:
@@ -115,16 +119,17 @@ class PrecedentIndex:
             return
         extra = sp.csr_matrix(self._vectorizer.transform([d.text for d in decisions]))
         self._matrix = sp.csr_matrix(sp.vstack([self._matrix, extra]))
+        self._matrix_t = sp.csr_matrix(self._matrix.T)
         self._decisions = self._decisions + list(decisions)
         self._added += len(decisions)
 
     def query_many(self, texts: list[str], k: int = DEFAULT_K,
                    exclude_refs: set[str] | None = None) -> list[list[Similar]]:
         """For each text, the ``k`` most similar decisions above MIN_SIMILARITY."""
-        if self._vectorizer is None or self._matrix is None or not texts:
+        if self._vectorizer is None or self._matrix_t is None or not texts:
             return [[] for _ in texts]
         queries = self._vectorizer.transform(texts)
-        sims = (queries @ self._matrix.T).toarray()  # rows are L2-normalised: cosine
+        sims = (queries @ self._matrix_t).toarray()  # rows are L2-normalised: cosine
         out: list[list[Similar]] = []
         n = sims.shape[1]
         take = min(n, k + len(exclude_refs or ()))
