@@ -1,0 +1,52 @@
+# Nytte: the two commands a municipal IT person needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+PORT ?= 8501
+
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, fill the demo data if the database is empty, serve on :8501
+run: $(STAMP) migrate
+	$(PY) -m nytte demo --scale demo --seed 1 --if-empty
+	$(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=0.0.0.0
+
+migrate: $(STAMP)
+	$(PY) -m nytte migrate
+
+## browser-deps: Debian's Chromium for the browser tests (Playwright drives it)
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check nytte pages app.py tests
+
+typecheck: $(DEV_STAMP)
+	$(VENV)/bin/mypy nytte
+
+## audit: known vulnerabilities in the pinned dependencies
+audit: $(DEV_STAMP)
+	$(VENV)/bin/pip-audit --progress-spinner off -r requirements.txt
+
+## test: the whole suite: lint, types, unit, data layer on SQLite and PostgreSQL, browser
+test: $(DEV_STAMP) browser-deps lint typecheck
+	$(PY) -m pytest -q
+
+bench: $(DEV_STAMP)
+	$(PY) -m nytte bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Nytte's entry point: a router.
+
+It checks the configuration, decides who the user is and in which role (OIDC login
+via st.login when [auth] is configured; otherwise a clearly marked local demo mode),
+and builds the st.navigation menu for that role. Pages not passed to st.navigation
+cannot be reached by URL. Every page function checks the role again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from nytte.auth import (
+    ROLE_LABELS,
+    Principal,
+    Role,
+    demo_principal,
+    load_role_rules,
+    principal_from_claims,
+    validate_auth_section,
+)
+from nytte.config import ConfigError, Settings, load_settings
+from nytte.db import check_database
+from nytte.navigation import pages_for
+from nytte.services.org import demo_scope
+from pages import admin, council, home, manager, roll, screening
+from pages.common import PRINCIPAL_KEY, db_session, engine
+
+# Routing: page key (nytte.navigation, also the URL path) -> the function that renders
+# it. URL paths are Danish and module names English, so no URL path equals a file in
+# pages/: Streamlit's legacy discovery of pages/ can then never shadow a routed page.
+RENDERERS: dict[str, Callable[[], None]] = {
+    "forside": home.render,
+    "fremmoede": roll.render,
+    "opgavescreening": screening.render,
+    "ledelse": manager.render,
+    "raad": council.render,
+    "administration": admin.render,
+}
+
+DEMO_ROLE_KEY = "nytte_demo_role"
+
+
+def _auth_section() -> Mapping[str, Any] | None:
+    """The [auth] section of .streamlit/secrets.toml, or None when login is not set up."""
+    try:
+        if "auth" not in st.secrets:
+            return None
+        section = st.secrets["auth"]
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a secrets.toml that is not valid TOML
+        raise ConfigError(f".streamlit/secrets.toml kan ikke læses: {exc}") from exc
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+
+
+def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
+    validate_auth_section(auth)
+    if not st.user.is_logged_in:
+        st.title("Nytte")
+        st.write("Log ind med din kommunes brugerkonto for at fortsætte.")
+        st.button("Log ind", on_click=st.login, type="primary")
+        st.stop()
+    rules = load_role_rules(settings.roles_file)
+    principal = principal_from_claims(st.user.to_dict(), rules)
+    if principal is None:
+        st.error("Din bruger har ingen rolle i Nytte. Kontakt kommunens administrator.")
+        st.button("Log ud", on_click=st.logout)
+        st.stop()
+    return principal
+
+
+def _demo_principal(settings: Settings) -> Principal:
+    st.sidebar.warning("Lokal demotilstand — ingen login. Kun til demo og test.")
+    choice = st.sidebar.selectbox(
+        "Vælg rolle",
+        options=list(Role),
+        format_func=lambda r: ROLE_LABELS[r],
+        index=None,
+        placeholder="Vælg en rolle …",
+        key=DEMO_ROLE_KEY,
+    )
+    if choice is None:
+        st.title("Nytte")
+        st.write(
+            "Nytte kører i lokal demotilstand uden login. Vælg en rolle i menuen til "
+            "venstre for at se demokommunens data."
+        )
+        st.stop()
+    with db_session() as session:
+        unit_ids, region = demo_scope(session, settings.demo_municipality)
+    return demo_principal(Role(choice), settings.demo_municipality, unit_ids, region)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Nytte", page_icon=":material/handyman:", layout="wide")
+    try:
+        settings = load_settings()
+        check_database(engine())
+        auth = _auth_section()
+        if auth is not None:
+            principal = _oidc_principal(settings, auth)
+        elif settings.require_login:
+            raise ConfigError(
+                "NYTTE_REQUIRE_LOGIN er sat, men [auth] mangler i .streamlit/secrets.toml; "
+                "opsæt login (se README)."
+            )
+        else:
+            principal = _demo_principal(settings)
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+        return
+    st.session_state[PRINCIPAL_KEY] = principal
+    st.sidebar.caption(principal.label)
+    if auth is not None:
+        st.sidebar.button("Log ud", on_click=st.logout)
+
+    sections: dict[str, list[Any]] = {}
+    for spec in pages_for(principal.role):
+        sections.setdefault(spec.section, []).append(
+            st.Page(
+                RENDERERS[spec.key],
+                title=spec.title,
+                icon=spec.icon,
+                url_path=spec.key,
+                default=spec.key == "forside",
+            )
+        )
+    st.navigation(sections).run()
+
+
+main()

@@ -1,0 +1,5 @@
+import sys
+
+from nytte.cli import main
+
+sys.exit(main())

@@ -1,0 +1,203 @@
+"""Roles, scopes and the mapping from login claims to a Principal.
+
+Roles are the product's own (OIDC only says who someone is); a configuration file
+(config/roles.toml, NYTTE_ROLES_FILE) maps claims such as groups or e-mail to a
+role and a scope. Every page and every service that reads or writes checks the
+principal again: the menu is a convenience, not the gate."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from nytte.config import ConfigError
+
+
+class Role(StrEnum):
+    LEDER = "leder"  # manager: the whole municipality
+    KOORDINATOR = "koordinator"  # coordinator / team leader: own units
+    RAAD = "beskaeftigelsesraad"  # regional council reviewer: aggregates of a region
+    ADMIN = "admin"  # municipal system administrator
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.LEDER: "Leder",
+    Role.KOORDINATOR: "Koordinator / holdleder",
+    Role.RAAD: "Regionalt beskæftigelsesråd",
+    Role.ADMIN: "Administrator",
+}
+
+
+class AccessDenied(PermissionError):
+    """The principal may not do this. The message is shown to the user in Danish."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting, in which role, over which scope.
+
+    municipality_code scopes leder, koordinator and admin; unit_ids narrows a
+    koordinator to their own units; region_code scopes a council reviewer."""
+
+    user_id: str
+    name: str
+    role: Role
+    municipality_code: str | None = None
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    region_code: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({ROLE_LABELS[self.role]})"
+
+
+def require_role(principal: Principal | None, *roles: Role) -> Principal:
+    if principal is None:
+        raise AccessDenied("Du er ikke logget ind.")
+    if roles and principal.role not in roles:
+        raise AccessDenied("Din rolle giver ikke adgang til dette.")
+    return principal
+
+
+def require_municipality(principal: Principal, municipality_code: str) -> None:
+    """Person-level data of a municipality: its own leder, koordinator or admin only."""
+    if principal.role is Role.RAAD or principal.municipality_code != municipality_code:
+        raise AccessDenied("Du har ikke adgang til data fra denne kommune.")
+
+
+def require_unit(principal: Principal, municipality_code: str, unit_id: int) -> None:
+    """A koordinator only works on their own units; leder and admin on the municipality's."""
+    require_municipality(principal, municipality_code)
+    if principal.role is Role.KOORDINATOR and unit_id not in principal.unit_ids:
+        raise AccessDenied("Du har kun adgang til dine egne enheder.")
+
+
+def require_region(principal: Principal, region_code: str) -> None:
+    if principal.role is not Role.RAAD or principal.region_code != region_code:
+        raise AccessDenied("Du har kun adgang til tal for din egen region.")
+
+
+# --- claims -> principal -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """If the login's ``claim`` holds ``value`` (or a list containing it), grant this."""
+
+    claim: str
+    value: str
+    role: Role
+    municipality: str | None = None
+    units: frozenset[int] = frozenset()
+    region: str | None = None
+
+
+def parse_role_rules(data: Mapping[str, Any], source: str = "roles.toml") -> list[RoleRule]:
+    rules = []
+    for i, raw in enumerate(data.get("rule", []), start=1):
+        where = f"{source}, regel {i}"
+        try:
+            role = Role(raw["role"])
+            rule = RoleRule(
+                claim=str(raw["claim"]),
+                value=str(raw["value"]),
+                role=role,
+                municipality=raw.get("municipality"),
+                units=frozenset(int(u) for u in raw.get("units", [])),
+                region=raw.get("region"),
+            )
+        except KeyError as exc:
+            raise ConfigError(f"{where} mangler feltet {exc.args[0]!r}.") from exc
+        except ValueError as exc:
+            raise ConfigError(f"{where} har en ugyldig værdi: {exc}.") from exc
+        if role is Role.RAAD and not rule.region:
+            raise ConfigError(f"{where}: rollen beskaeftigelsesraad kræver 'region'.")
+        if role is not Role.RAAD and not rule.municipality:
+            raise ConfigError(f"{where}: rollen {role.value} kræver 'municipality'.")
+        rules.append(rule)
+    return rules
+
+
+def load_role_rules(path: Path) -> list[RoleRule]:
+    if not path.is_file():
+        raise ConfigError(f"Rollefilen {path} mangler; opret den eller ret NYTTE_ROLES_FILE.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Rollefilen {path} er ikke gyldig TOML: {exc}.") from exc
+    return parse_role_rules(data, source=path.name)
+
+
+def _claim_values(claims: Mapping[str, Any], claim: str) -> Iterable[str]:
+    value = claims.get(claim)
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple | set):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def principal_from_claims(claims: Mapping[str, Any], rules: Iterable[RoleRule]) -> Principal | None:
+    """The first matching rule wins (order them from most to least specific)."""
+    user_id = str(claims.get("sub") or claims.get("email") or "")
+    name = str(claims.get("name") or claims.get("email") or user_id)
+    for rule in rules:
+        if rule.value in _claim_values(claims, rule.claim):
+            return Principal(
+                user_id=user_id,
+                name=name,
+                role=rule.role,
+                municipality_code=rule.municipality,
+                unit_ids=rule.units,
+                region_code=rule.region,
+            )
+    return None
+
+
+# --- the [auth] section of .streamlit/secrets.toml ----------------------------------
+
+AUTH_REQUIRED_KEYS = ("redirect_uri", "cookie_secret")
+PROVIDER_REQUIRED_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+def validate_auth_section(auth: Mapping[str, Any]) -> None:
+    """Check an [auth] section the way st.login needs it; ConfigError says what to fix."""
+    for key in AUTH_REQUIRED_KEYS:
+        if not auth.get(key):
+            raise ConfigError(
+                f"Afsnittet [auth] i .streamlit/secrets.toml mangler '{key}'; tilføj det."
+            )
+    providers = {k: v for k, v in auth.items() if isinstance(v, Mapping)}
+    sections = providers.items() if providers else [("auth", auth)]
+    for name, section in sections:
+        for key in PROVIDER_REQUIRED_KEYS:
+            if not section.get(key):
+                raise ConfigError(
+                    f"Afsnittet [{'auth.' + name if providers else 'auth'}] i "
+                    f".streamlit/secrets.toml mangler '{key}'; tilføj det."
+                )
+        url = str(section["server_metadata_url"])
+        if not url.startswith(("https://", "http://localhost", "http://127.0.0.1")):
+            raise ConfigError(
+                f"server_metadata_url i [auth] skal være en https-adresse, ikke {url!r}."
+            )
+    if len(str(auth["cookie_secret"])) < 32:
+        raise ConfigError("cookie_secret i [auth] er for kort; brug mindst 32 tilfældige tegn.")
+
+
+def demo_principal(
+    role: Role, municipality_code: str, unit_ids: Iterable[int], region_code: str
+) -> Principal:
+    """A principal for the local demo mode (no login configured)."""
+    return Principal(
+        user_id=f"demo-{role.value}",
+        name=f"Demo {ROLE_LABELS[role].lower()}",
+        role=role,
+        municipality_code=None if role is Role.RAAD else municipality_code,
+        unit_ids=frozenset(unit_ids) if role is Role.KOORDINATOR else frozenset(),
+        region_code=region_code if role is Role.RAAD else None,
+    )

@@ -1,0 +1,1 @@
+"""Deterministic demo data: `python -m nytte demo --scale demo|national --seed N`."""

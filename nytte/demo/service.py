@@ -1,0 +1,38 @@
+"""Fill a database with demo data (used by the CLI and by tests)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from nytte.config import ConfigError
+from nytte.db import check_database
+from nytte.demo.generate import generate
+from nytte.demo.load import load
+from nytte.demo.params import DEMO_MUNICIPALITY
+from nytte.models import Municipality, Participant
+
+
+def database_is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Participant)).scalar_one()) == 0
+
+
+def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, int]:
+    """Generate and insert the demo data in one transaction; refuse a non-empty database."""
+    check_database(engine)
+    if not database_is_empty(engine):
+        raise ConfigError(
+            "Databasen indeholder allerede deltagere; demodata lægges kun i en tom database."
+        )
+    with engine.connect() as conn:
+        codes = [c for (c,) in conn.execute(select(Municipality.code).order_by(Municipality.code))]
+    if not codes:
+        raise ConfigError("Kommunelisten mangler i databasen; kør 'python -m nytte migrate'.")
+    munis = [DEMO_MUNICIPALITY] if scale == "demo" else codes
+    data = generate(scale, seed, munis)
+    with engine.begin() as conn:
+        counts = load(conn, data)
+    from nytte.demo.tasks import add_demo_tasks
+
+    counts["tasks"] = add_demo_tasks(engine, munis[0] if scale == "demo" else DEMO_MUNICIPALITY)
+    return counts

@@ -1,0 +1,31 @@
+"""SQLAlchemy models. Import every model module here so Base.metadata is complete
+(Alembic autogenerate and tests rely on it)."""
+
+from nytte.models.attendance import ABSENT, PRESENT, Attendance
+from nytte.models.audit import AuditEvent
+from nytte.models.base import Base
+from nytte.models.codes import CodeValue
+from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
+from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral
+from nytte.models.tasks import Consultation, MunicipalPolicy, Screening, Task
+
+__all__ = [
+    "ABSENT",
+    "PRESENT",
+    "WEEKDAY_COLUMNS",
+    "Attendance",
+    "AuditEvent",
+    "Base",
+    "ClosingDay",
+    "CodeValue",
+    "Consultation",
+    "MunicipalPolicy",
+    "Municipality",
+    "Participant",
+    "Referral",
+    "Region",
+    "Screening",
+    "Task",
+    "Team",
+    "Unit",
+]

@@ -1,0 +1,58 @@
+"""Daily attendance: one row per participant per expected day (the morning roll)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nytte.models.base import Base, utcnow
+
+PRESENT = "present"
+ABSENT = "absent"
+
+
+class Attendance(Base):
+    """Whether a participant came on a day they were expected.
+
+    participant_id, unit_id and team_id repeat what the referral says so the
+    dashboards aggregate on indexed columns without joins."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), nullable=True)
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    expected_hours: Mapped[float] = mapped_column(Float)
+    hours: Mapped[float] = mapped_column(Float, default=0)
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    registered_by: Mapped[str] = mapped_column(String(120))
+    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    __table_args__ = (
+        UniqueConstraint("referral_id", "day"),
+        CheckConstraint("status IN ('present', 'absent')", name="status"),
+        CheckConstraint("hours >= 0 AND hours <= 24", name="hours"),
+        CheckConstraint("expected_hours >= 0 AND expected_hours <= 24", name="expected_hours"),
+        Index("ix_attendance_unit_day", "unit_id", "day"),
+        Index("ix_attendance_day", "day"),
+    )

@@ -1,0 +1,48 @@
+"""Helpers shared by the page functions: the principal, the guard, the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from nytte.auth import AccessDenied, Principal
+from nytte.db import get_engine, session_scope
+from nytte.navigation import require_page
+
+PRINCIPAL_KEY = "nytte_principal"
+
+
+def guard(page_key: str) -> Principal:
+    """Check again, inside the page, that the current principal may open it.
+
+    The router already builds the menu from the role; this stops a page that is
+    reached any other way (a stale session, a future routing mistake)."""
+    try:
+        return require_page(st.session_state.get(PRINCIPAL_KEY), page_key)
+    except AccessDenied as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # st.stop() raises; this keeps type checkers content
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """One engine (pool) per server process, shared by all sessions."""
+    return get_engine()
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    with session_scope(engine()) as session:
+        yield session
+
+
+def placeholder(title: str, what: list[str]) -> None:
+    st.title(title)
+    st.info("Denne side er under udvikling. Her kommer:")
+    for line in what:
+        st.markdown(f"- {line}")
