@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screening_examples import base, electrician, pre2025, weekly_maintenance
 
 from nytte.commands.screen import main
 from nytte.screening.batchfile import BatchFileError, read_proposals
 from nytte.screening.proposal import FIELDS, ProposalError, parse_proposal
+from tests.screening_examples import base, electrician, pre2025, weekly_maintenance
 
 
 def to_csv(rows: list[dict[str, Any]], delimiter: str = ",") -> str:

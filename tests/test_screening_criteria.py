@@ -7,7 +7,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from screening_examples import (
+
+from nytte.screening.criteria import CriterionResult, decide
+from nytte.screening.engine import ScreeningResult, screen
+from nytte.screening.policy import ScreeningPolicy
+from nytte.screening.proposal import parse_proposal
+from nytte.screening.vocabulary import CRITERION_IDS
+from tests.screening_examples import (
     FROM_2025,
     PRE_2025,
     base,
@@ -19,12 +25,6 @@ from screening_examples import (
     storm_cleanup,
     weekly_maintenance,
 )
-
-from nytte.screening.criteria import CriterionResult, decide
-from nytte.screening.engine import ScreeningResult, screen
-from nytte.screening.policy import ScreeningPolicy
-from nytte.screening.proposal import parse_proposal
-from nytte.screening.vocabulary import CRITERION_IDS
 
 STRICT = ScreeningPolicy(recurring="strict")
 LENIENT = ScreeningPolicy(recurring="lenient")
@@ -121,7 +121,8 @@ def test_electrician_job_is_rejected(policy: ScreeningPolicy, start: str, rulese
 
 @BOTH_POLICIES
 @BOTH_DATES
-def test_help_in_citizens_home_is_rejected(policy: ScreeningPolicy, start: str, ruleset: str) -> None:
+def test_help_in_citizens_home_is_rejected(policy: ScreeningPolicy, start: str,
+                                          ruleset: str) -> None:
     result = run(dated(home_help(), start), policy)
     assert result.verdict == "reject"
     assert status(result, "home_help").status == "fail"

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
-from screening_examples import base, pre2025
 
 from nytte.screening.dispensation_pdf import (
     DispensationNotApplicable,
@@ -18,6 +17,7 @@ from nytte.screening.engine import screen
 from nytte.screening.policy import ScreeningPolicy
 from nytte.screening.proposal import parse_proposal
 from nytte.screening.record_pdf import render_record
+from tests.screening_examples import base, pre2025
 
 
 def pdf_text(data: bytes) -> str:

@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("screen", help="Screen a task list (CSV or JSON) against the "
                                              "protective rules and print JSON.")
     add_arguments(p)
-    p.set_defaults(func=handle)
+    p.set_defaults(handler=handle)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
