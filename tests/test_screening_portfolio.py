@@ -8,7 +8,7 @@ import pytest
 
 from nytte.screening.consultation import ConsultationError, facts, validate_consultation
 from nytte.screening.documents import ConsultationRecord
-from nytte.screening.portfolio import PortfolioEntry, PortfolioFilter, rescreen_due, select
+from nytte.screening.portfolio import PortfolioEntry, PortfolioFilter, rescreen_due, select_entries
 from nytte.screening.rulesets import ruleset_for
 
 
@@ -39,15 +39,15 @@ def test_select_filters_for_adjustment_needs_and_winter() -> None:
         entry(4, verdict="reject", physical_demand=1),
         entry(5, physical_demand=2, season="summer", screened_at=datetime(2024, 5, 1)),
     ]
-    light = select(entries, PortfolioFilter(max_physical_demand=2), TODAY)
+    light = select_entries(entries, PortfolioFilter(max_physical_demand=2), TODAY)
     assert [e.task_id for e in light] == [1, 3, 5]
-    winter = select(entries, PortfolioFilter(season="winter"), TODAY)
+    winter = select_entries(entries, PortfolioFilter(season="winter"), TODAY)
     assert [e.task_id for e in winter] == [1, 3]
-    indoor = select(entries, PortfolioFilter(indoor_outdoor=("indoor",)), TODAY)
+    indoor = select_entries(entries, PortfolioFilter(indoor_outdoor=("indoor",)), TODAY)
     assert [e.task_id for e in indoor] == [1, 3]
-    care = select(entries, PortfolioFilter(professional_areas=("omsorg_pleje",)), TODAY)
+    care = select_entries(entries, PortfolioFilter(professional_areas=("omsorg_pleje",)), TODAY)
     assert [e.task_id for e in care] == [3]
-    due = select(entries, PortfolioFilter(only_due=True), TODAY)
+    due = select_entries(entries, PortfolioFilter(only_due=True), TODAY)
     assert [e.task_id for e in due] == [5]
 
 

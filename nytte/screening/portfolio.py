@@ -53,7 +53,7 @@ def rescreen_due(screened_on: date, today: date) -> bool:
     return screened_on < _months_back(today, RESCREEN_AFTER_MONTHS)
 
 
-def select(entries: Iterable[PortfolioEntry], f: PortfolioFilter,
+def select_entries(entries: Iterable[PortfolioEntry], f: PortfolioFilter,
            today: date) -> list[PortfolioEntry]:
     """Approved tasks matching ``f``, easiest and most recently screened first."""
     out = []

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.privacy import ensure_no_cpr
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
@@ -74,6 +76,10 @@ class Similar:
 
 
 def _vectorizer() -> TfidfVectorizer:
+    # Imported here: scikit-learn takes a second to import, and a batch run without
+    # precedent (or a page that only shows the form) does not need it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb", ngram_range=(4, 4), lowercase=True, sublinear_tf=True,
         min_df=1, dtype=np.float32,
@@ -91,6 +97,8 @@ class PrecedentIndex:
         # n-grams instead of converting the whole matrix on every product.
         self._matrix_t: sp.csr_matrix | None = None
         self._fitted_size = 0
+        self._inactive: set[str] = set()  # superseded decisions: kept, never suggested
+        self._active = np.ones(0, dtype=bool)
         self._added = 0  # decisions transformed with the vocabulary of the last fit
         self._fit(list(decisions))
 
@@ -101,6 +109,7 @@ class PrecedentIndex:
         self._decisions = decisions
         self._fitted_size = len(decisions)
         self._added = 0
+        self._active = np.array([d.ref not in self._inactive for d in decisions], dtype=bool)
         if not decisions:
             self._vectorizer, self._matrix, self._matrix_t = None, None, None
             return
@@ -121,7 +130,18 @@ class PrecedentIndex:
         self._matrix = sp.csr_matrix(sp.vstack([self._matrix, extra]))
         self._matrix_t = sp.csr_matrix(self._matrix.T)
         self._decisions = self._decisions + list(decisions)
+        self._active = np.concatenate(
+            [self._active, [d.ref not in self._inactive for d in decisions]]).astype(bool)
         self._added += len(decisions)
+
+    def deactivate(self, refs: set[str]) -> None:
+        """Stop suggesting these decisions (e.g. versions a re-screening superseded)."""
+        if not refs:
+            return
+        self._inactive |= refs
+        for i, d in enumerate(self._decisions):
+            if d.ref in refs:
+                self._active[i] = False
 
     def query_many(self, texts: list[str], k: int = DEFAULT_K,
                    exclude_refs: set[str] | None = None) -> list[list[Similar]]:
@@ -130,6 +150,7 @@ class PrecedentIndex:
             return [[] for _ in texts]
         queries = self._vectorizer.transform(texts)
         sims = (queries @ self._matrix_t).toarray()  # rows are L2-normalised: cosine
+        sims[:, ~self._active] = -1.0
         out: list[list[Similar]] = []
         n = sims.shape[1]
         take = min(n, k + len(exclude_refs or ()))
