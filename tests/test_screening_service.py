@@ -191,12 +191,14 @@ def test_similar_decisions_and_superseded_versions(db: tuple[Engine, int, int]) 
         p = svc.screen_and_save(s, LEDER, pallets(), unit_id=u1)
         svc.screen_and_save(s, LEDER, electrician(), unit_id=u1)
     with session_scope(engine) as s:
-        hits = svc.similar_decisions(s, LEDER, "Paller skilles ad", "Træpaller sorteres til genbrug")
+        hits = svc.similar_decisions(s, LEDER, "Paller skilles ad",
+                                     "Træpaller sorteres til genbrug")
         assert hits and hits[0].title == "Klargøring af træpaller til genbrug"
         assert hits[0].verdict == "approve"
         svc.screen_and_save(s, LEDER, pallets(servicelov_83="yes"), task_id=p.task_id)
     with session_scope(engine) as s:
-        hits = svc.similar_decisions(s, LEDER, "Paller skilles ad", "Træpaller sorteres til genbrug")
+        hits = svc.similar_decisions(s, LEDER, "Paller skilles ad",
+                                     "Træpaller sorteres til genbrug")
         pallet_hits = [h for h in hits if "træpaller" in h.title.lower()]
         assert [h.verdict for h in pallet_hits] == ["reject"]  # only the newest version
         preview = svc.preview(s, LEDER, pallets(title="Paller til genbrug"))
