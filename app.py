@@ -25,7 +25,7 @@ from nytte.config import ConfigError, Settings, load_settings
 from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
-from pages import admin, council, home, manager, roll, screening
+from pages import admin, council, home, manager, portfolio, roll, screening, screening_policy
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
@@ -35,6 +35,8 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
     "opgavescreening": screening.render,
+    "opgavekatalog": portfolio.render,
+    "screeningpolitik": screening_policy.render,
     "ledelse": manager.render,
     "raad": council.render,
     "administration": admin.render,

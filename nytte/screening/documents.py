@@ -53,6 +53,8 @@ class DecisionRecord:
     ratio: RatioCheck | None = None
     consultation: ConsultationRecord | None = None
     similar: list[str] = field(default_factory=list)  # "title (verdict)" lines
+    task_id: int | None = None  # set when the decision is stored
+    screening_id: int | None = None
 
 
 def record_from_result(

