@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench bench-screening clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: $(DEV_STAMP) browser-deps lint typecheck
 
 bench: $(DEV_STAMP)
 	$(PY) -m nytte bench
+
+## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
+bench-screening: $(DEV_STAMP)
+	$(PY) -m nytte bench-screening
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
