@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from nytte.auth import AccessDenied, Principal, Role
+from nytte.commands.screen import main
 from nytte.db import session_scope
 from nytte.models import AuditEvent, Consultation, PrecedentImport, Screening, Task, Unit
 from nytte.screening.consultation import ConsultationError
@@ -263,3 +265,23 @@ def test_consultation_rows_follow_each_version(db: tuple[Engine, int, int]) -> N
         c = s.scalar(select(Consultation).where(Consultation.screening_id == saved.screening_id))
         assert c is not None and c.level == "tr_p" and c.outcome == "agree"
         assert c.consulted_on == date(2026, 2, 16)
+
+
+def test_screen_command_reads_precedent_and_policy_from_the_database(
+        db: tuple[Engine, int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    engine, u1, _ = db
+    with session_scope(engine) as s:
+        svc.screen_and_save(s, LEDER, electrician(), unit_id=u1)
+        svc.save_policy(s, ADMIN, recurring="lenient", displacement_lookback_years=10,
+                        professional_areas=["teknik_miljoe"])
+    monkeypatch.setenv("NYTTE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    f = tmp_path / "opgaver.json"
+    f.write_text(json.dumps([weekly_maintenance(), electrician(title="Nye stikkontakter")]),
+                 encoding="utf-8")
+    assert main([str(f), "--municipality", MUNI]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out[0]["verdict"] == "approve"  # the stored lenient policy
+    assert out[1]["similar"][0]["title"] == "Udskiftning af stikkontakter i klubhuset"
+    assert main([str(f), "--municipality", MUNI, "--policy", "strict"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["verdict"] == "reject"

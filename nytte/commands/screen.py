@@ -41,21 +41,53 @@ def register(subparsers: Any) -> None:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="CSV (comma/semicolon; UTF-8 or Latin-1) or JSON list")
-    p.add_argument("--policy", choices=["strict", "lenient"], default="strict",
-                   help="how recurring tasks are treated (default: strict)")
+    p.add_argument("--policy", choices=["strict", "lenient"], default=None,
+                   help="how recurring tasks are treated (default: the municipality's "
+                        "stored policy with --municipality, else strict)")
     p.add_argument("--on", type=_iso_date, default=None,
                    help="date choosing the rule set, instead of each task's start_date")
-    p.add_argument("--lookback", type=int, default=DEFAULT_LOOKBACK_YEARS,
-                   help="years back that work by staff counts as displacement")
+    p.add_argument("--lookback", type=int, default=None,
+                   help="years back that work by staff counts as displacement "
+                        f"(default: the stored policy, else {DEFAULT_LOOKBACK_YEARS})")
     p.add_argument("--precedent", type=Path, default=None,
                    help="a precedent file (exported from Nytte) to find similar decisions in")
+    p.add_argument("--municipality", default=None, metavar="KOMMUNEKODE",
+                   help="read this municipality's decisions (precedent) and policy from the "
+                        "database in NYTTE_DATABASE_URL; nothing is written")
 
 
-def run(file: Path, policy: ScreeningPolicy, on: date | None,
-        precedent: Path | None) -> list[dict[str, Any]]:
+def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None]:
+    """The municipality's precedent index and newest policy, read from the database."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from nytte.db import get_engine
+    from nytte.models import MunicipalPolicy
+    from nytte.services.precedent_cache import precedent_index
+
+    with Session(get_engine()) as session:
+        index = precedent_index(session, municipality)
+        row = session.scalar(select(MunicipalPolicy)
+                             .where(MunicipalPolicy.municipality_code == municipality)
+                             .order_by(MunicipalPolicy.version.desc()).limit(1))
+    policy = None
+    if row is not None:
+        policy = ScreeningPolicy(recurring=row.recurring,  # type: ignore[arg-type]
+                                 displacement_lookback_years=row.displacement_lookback_years,
+                                 professional_areas=tuple(row.professional_areas or ())
+                                 or ScreeningPolicy().professional_areas,
+                                 policy_id=row.id, version=row.version)
+    return index, policy
+
+
+def run(file: Path, policy: ScreeningPolicy, on: date | None, precedent: Path | None,
+        index: PrecedentIndex | None = None) -> list[dict[str, Any]]:
     """Screen every task in ``file``; raises BatchFileError/PrecedentFileError/RuleSetError."""
     proposals = read_proposals(file.read_bytes(), file.name)
-    index = PrecedentIndex(read_export(precedent.read_bytes()) if precedent else [])
+    if index is None:
+        index = PrecedentIndex([])
+    if precedent:
+        index.add(read_export(precedent.read_bytes()))
     similar = index.query_many([f"{p.title}\n{p.description}" for p in proposals])
     return [screen(p, policy, on=on, similar=s).to_json()
             for p, s in zip(proposals, similar, strict=True)]
@@ -63,11 +95,20 @@ def run(file: Path, policy: ScreeningPolicy, on: date | None,
 
 def handle(args: argparse.Namespace) -> int:
     try:
-        policy = ScreeningPolicy(recurring=args.policy, displacement_lookback_years=args.lookback)
         if not args.file.is_file():
             print(f"Filen findes ikke: {args.file}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        results = run(args.file, policy, args.on, args.precedent)
+        index, stored = (None, None)
+        if args.municipality:
+            index, stored = _stored(args.municipality)
+        base = stored or ScreeningPolicy()
+        policy = ScreeningPolicy(
+            recurring=args.policy or base.recurring,
+            displacement_lookback_years=base.displacement_lookback_years
+            if args.lookback is None else args.lookback,
+            professional_areas=base.professional_areas,
+            policy_id=base.policy_id, version=base.version)
+        results = run(args.file, policy, args.on, args.precedent, index)
     except (BatchFileError, PrecedentFileError, RuleSetError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
