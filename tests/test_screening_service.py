@@ -237,6 +237,9 @@ def test_precedent_export_import_between_municipalities(db: tuple[Engine, int, i
     doc = json.loads(exported)
     assert len(doc["decisions"]) == 3  # the whole history, every version
     other_admin = Principal("a2", "Anden Admin", Role.ADMIN, "0101")
+    other_leder = Principal("l3", "Anden Leder", Role.LEDER, "0101")
+    with session_scope(engine) as s:  # the cache is built before the import ...
+        assert svc.similar_decisions(s, other_leder, "Elektriker", "Stikkontakter") == []
     with session_scope(engine) as s:
         result = svc.import_precedent(s, other_admin, exported.encode())
         assert result.added == 3
@@ -244,8 +247,7 @@ def test_precedent_export_import_between_municipalities(db: tuple[Engine, int, i
         assert again.added == 0 and again.already_known == 3
         own = svc.import_precedent(s, ADMIN, exported.encode())
         assert own.own_skipped == 3 and own.added == 0
-    other_leder = Principal("l3", "Anden Leder", Role.LEDER, "0101")
-    with session_scope(engine) as s:
+    with session_scope(engine) as s:  # ... and sees it afterwards
         hits = svc.similar_decisions(s, other_leder, "Elektriker", "Stikkontakter monteres")
         assert hits and hits[0].ref.startswith("import:0253-")
         assert hits[0].verdict == "reject"

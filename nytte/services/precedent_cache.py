@@ -1,11 +1,12 @@
 """A per-process cache of each municipality's fitted precedent index.
 
-Fitting TF-IDF over 10,000 decisions takes about half a second; a query takes a
-few milliseconds. The cache keeps the fitted index and checks, with one cheap
-aggregate query per use, whether the database has moved on: new screenings are
+Fitting TF-IDF over 10,000 decisions takes about a second; a query takes a few
+milliseconds. The cache keeps the fitted index and checks, with one query of two
+primary-key maxima per use, whether the database has moved on: new screenings are
 added to the index without a refit (superseded versions are switched off), and
-anything else (an import, a smaller count) rebuilds it. The database stays the
-only truth, so several server processes each keep a correct cache.
+new imports for the municipality, or a database that went backwards, rebuild it.
+The database stays the only truth, so several server processes each keep a
+correct cache.
 """
 
 from __future__ import annotations
@@ -64,27 +65,26 @@ def decision_from_import(row: PrecedentImport) -> PrecedentDecision:
 @dataclass
 class _Entry:
     index: PrecedentIndex
-    max_screening_id: int
-    screening_count: int
-    import_signature: tuple[int, int]
+    seen_screening_id: int  # the highest screening id in the whole database when last checked
+    seen_import_id: int
     ref_by_id: dict[int, str]
 
 
+_LOOK_BEHIND = 100
 _cache: dict[tuple[str, str], _Entry] = {}
 _lock = threading.Lock()
 
 
-def _signature(session: Session, muni: str) -> tuple[int, int, tuple[int, int]]:
-    max_id, count = session.execute(
-        select(func.coalesce(func.max(Screening.id), 0), func.count(Screening.id))
-        .join(Task, Task.id == Screening.task_id)
-        .where(Task.municipality_code == muni)
+def _high_water(session: Session) -> tuple[int, int]:
+    """The highest screening and import ids in the database: two primary-key lookups.
+
+    Decisions are never updated or deleted, so a municipality's decisions can only
+    have changed when one of these has moved."""
+    screening_id, import_id = session.execute(
+        select(select(func.coalesce(func.max(Screening.id), 0)).scalar_subquery(),
+               select(func.coalesce(func.max(PrecedentImport.id), 0)).scalar_subquery())
     ).one()
-    imp_max, imp_count = session.execute(
-        select(func.coalesce(func.max(PrecedentImport.id), 0), func.count(PrecedentImport.id))
-        .where(PrecedentImport.municipality_code == muni)
-    ).one()
-    return int(max_id), int(count), (int(imp_max), int(imp_count))
+    return int(screening_id), int(import_id)
 
 
 def _screenings(session: Session, muni: str, after_id: int = 0) -> list[Screening]:
@@ -95,8 +95,7 @@ def _screenings(session: Session, muni: str, after_id: int = 0) -> list[Screenin
     ))
 
 
-def _build(session: Session, muni: str) -> _Entry:
-    max_id, count, imp = _signature(session, muni)
+def _build(session: Session, muni: str, high: tuple[int, int]) -> _Entry:
     rows = _screenings(session, muni)
     decisions = [decision_from_row(muni, s) for s in rows]
     imports = session.scalars(
@@ -108,29 +107,39 @@ def _build(session: Session, muni: str) -> _Entry:
     ref_by_id = {s.id: screening_ref(muni, s.task_id, s.version) for s in rows}
     index.deactivate({ref_by_id[s.supersedes_id] for s in rows
                       if s.supersedes_id in ref_by_id})
-    return _Entry(index, max_id, count, imp, ref_by_id)
+    return _Entry(index, high[0], high[1], ref_by_id)
 
 
 def precedent_index(session: Session, municipality_code: str) -> PrecedentIndex:
     """The municipality's precedent index, current with the database."""
     key = (str(session.get_bind().engine.url), municipality_code)
+    muni = municipality_code
     with _lock:
+        high = _high_water(session)
         entry = _cache.get(key)
-        max_id, count, imp = _signature(session, municipality_code)
-        if entry is not None and imp == entry.import_signature \
-                and max_id >= entry.max_screening_id:
-            if max_id == entry.max_screening_id and count == entry.screening_count:
+        if entry is not None and high[0] >= entry.seen_screening_id \
+                and high[1] >= entry.seen_import_id:
+            if high[1] > entry.seen_import_id and session.scalar(
+                    select(func.count(PrecedentImport.id))
+                    .where(PrecedentImport.municipality_code == muni,
+                           PrecedentImport.id > entry.seen_import_id)):
+                entry = None  # new imports for us: refit with them
+            elif high[0] > entry.seen_screening_id:
+                # Look a little behind the last id seen: on PostgreSQL a transaction
+                # holding a lower id can commit after one holding a higher id.
+                new = [s for s in _screenings(session, muni,
+                                              entry.seen_screening_id - _LOOK_BEHIND)
+                       if s.id not in entry.ref_by_id]
+                if new:  # appended decisions: no refit needed
+                    entry.index.add([decision_from_row(muni, s) for s in new])
+                    for s in new:
+                        entry.ref_by_id[s.id] = screening_ref(muni, s.task_id, s.version)
+                    entry.index.deactivate({entry.ref_by_id[s.supersedes_id] for s in new
+                                            if s.supersedes_id in entry.ref_by_id})
+            if entry is not None:
+                entry.seen_screening_id, entry.seen_import_id = high
                 return entry.index
-            new = _screenings(session, municipality_code, entry.max_screening_id)
-            if count - entry.screening_count == len(new):  # only appended: no refit
-                entry.index.add([decision_from_row(municipality_code, s) for s in new])
-                for s in new:
-                    entry.ref_by_id[s.id] = screening_ref(municipality_code, s.task_id, s.version)
-                entry.index.deactivate({entry.ref_by_id[s.supersedes_id] for s in new
-                                        if s.supersedes_id in entry.ref_by_id})
-                entry.max_screening_id, entry.screening_count = max_id, count
-                return entry.index
-        entry = _build(session, municipality_code)
+        entry = _build(session, muni, high)
         _cache[key] = entry
         return entry.index
 
