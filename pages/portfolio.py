@@ -25,10 +25,12 @@ def render() -> None:
                "måneder, skal genvurderes.")
     c1, c2, c3, c4 = st.columns(4)
     areas = c1.multiselect("Fagområde", list(PROFESSIONAL_AREAS),
-                           format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas")
+                           format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas",
+                           placeholder="Alle")
     demand = c2.slider("Højst fysisk belastning", 1, 5, 5, key=K + "demand")
     inout = c3.multiselect("Inde/ude", ["indoor", "outdoor"],
-                           format_func=lambda v: INDOOR_OUTDOOR[v], key=K + "inout")
+                           format_func=lambda v: INDOOR_OUTDOOR[v], key=K + "inout",
+                           placeholder="Begge")
     season = c4.selectbox("Sæson", ["all", "spring", "summer", "autumn", "winter"],
                           format_func=lambda v: "Alle" if v == "all" else SEASONS[v],
                           key=K + "season")

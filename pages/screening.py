@@ -195,11 +195,12 @@ def _verdict_banner(result: ScreeningResult) -> None:
 
 def _criteria_table(result: ScreeningResult) -> None:
     frame = pd.DataFrame([
-        {"Kriterium": c.title, "Status": STATUSES[c.status], "Begrundelse": c.reason,
+        {"Status": STATUSES[c.status], "Kriterium": c.title, "Begrundelse": c.reason,
          "Kilde": c.source + ("" if c.verified else " (ikke verificeret)")}
         for c in result.criteria
     ])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # Tall enough for every criterion: none may hide below a scroll bar.
+    st.dataframe(frame, hide_index=True, width="stretch", height=36 * (len(frame) + 1) + 4)
 
 
 def _similar(result: ScreeningResult) -> None:
@@ -241,8 +242,9 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
             outcome = _select("Udfald", {k: v for k, v in CONSULTATION_OUTCOMES.items()
                                          if k != "not_consulted"}, sfx + "outcome")
         statement_text = st.text_area("Tilkendegivelsens tekst / referat", key=sfx + "text")
-        upload = st.file_uploader("Vedhæft skriftlig tilkendegivelse (PDF, PNG, JPEG)",
-                                  type=["pdf", "png", "jpg", "jpeg"], key=sfx + "file")
+        upload = st.file_uploader("Vedhæft skriftlig tilkendegivelse (PDF, PNG eller JPEG, "
+                                  "højst 5 MB)", type=["pdf", "png", "jpg", "jpeg"],
+                                  key=sfx + "file")
         written = informed = discussed = False
         if pre_2025:
             written = st.checkbox("Fælles skriftlig tilkendegivelse foreligger", key=sfx + "w")
@@ -269,7 +271,7 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
     except (ConsultationError, ValueError, AccessDenied) as exc:
         st.error(str(exc))
         return
-    st.session_state[CURRENT] = saved.screening_id
+    st.session_state[CURRENT] = (saved.task_id, saved.screening_id)
     st.rerun()
 
 
@@ -340,14 +342,17 @@ def render() -> None:
             with db_session() as session:
                 saved = svc.screen_and_save(session, principal, raw, unit_id=unit_id,
                                             task_id=task_id)
-            st.session_state[CURRENT] = saved.screening_id
+            st.session_state[CURRENT] = (saved.task_id, saved.screening_id)
         except ProposalError as exc:
             _show_problems(exc)
         except (AccessDenied, svc.ScreeningNotFound, ValueError) as exc:
             st.error(str(exc))
-    current = st.session_state.get(CURRENT)
+    current: tuple[int, int] | None = st.session_state.get(CURRENT)
+    if task_id is not None and (current is None or current[0] != task_id):
+        # A task picked from the list shows its newest decision straight away.
+        current = (task_id, next(r.screening_id for r in recent if r.task_id == task_id))
     if current is not None:
-        _decision(principal, int(current))
+        _decision(principal, current[1])
     with st.expander("Seneste afgørelser"):
         if recent:
             st.dataframe(pd.DataFrame([

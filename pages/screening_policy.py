@@ -35,7 +35,8 @@ def _policy_form() -> None:
                                    value=current.displacement_lookback_years, key=K + "years")
         areas = st.multiselect("Enhedens fagområder", list(PROFESSIONAL_AREAS),
                                default=list(current.professional_areas),
-                               format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas")
+                               format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas",
+                               placeholder="Vælg fagområder")
         saved = st.form_submit_button("Gem ny version", type="primary")
     if saved:
         try:
