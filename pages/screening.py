@@ -283,6 +283,7 @@ def _decision(principal: Principal, screening_id: int) -> None:
                                             record.proposal.description,
                                             exclude_task_id=record.task_id)
             pdf = svc.record_pdf(session, principal, screening_id)
+            attachment = svc.statement_attachment(session, principal, screening_id)
     except (AccessDenied, svc.ScreeningNotFound) as exc:
         st.error(str(exc))
         return
@@ -311,6 +312,10 @@ def _decision(principal: Principal, screening_id: int) -> None:
                                mime="application/pdf", key=f"{K}disp_{screening_id}")
         except DispensationNotApplicable as exc:
             c2.info(str(exc))
+    if attachment is not None:
+        name, mime, data = attachment
+        st.download_button(f"Hent vedhæftet tilkendegivelse ({name})", data=data,
+                           file_name=name, mime=mime, key=f"{K}att_{screening_id}")
     _consultation_form(principal, screening_id, record.ruleset.id)
 
 
