@@ -287,3 +287,27 @@ def test_screen_command_reads_precedent_and_policy_from_the_database(
     assert out[1]["similar"][0]["title"] == "Udskiftning af stikkontakter i klubhuset"
     assert main([str(f), "--municipality", MUNI, "--policy", "strict"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["verdict"] == "reject"
+
+
+def test_rescreening_keeps_the_recorded_consultation(db: tuple[Engine, int, int]) -> None:
+    engine, u1, _ = db
+    with session_scope(engine) as s:
+        first = svc.screen_and_save(s, LEDER, base(consultation_outcome="pending",
+                                                   consultation_date=None,
+                                                   written_statement="no"), unit_id=u1)
+        record = ConsultationRecord(level="tr_p", outcome="agree", representative="Åse, TR",
+                                    consulted_on=date(2026, 2, 16), informed=True,
+                                    practical_setup_discussed=True)
+        second = svc.record_consultation(s, LEDER, first.screening_id, record,
+                                         attachment=("t.png", "image/png", b"\x89PNG"),
+                                         today=date(2026, 3, 1))
+        answers = svc.decision_record(s, LEDER, second.screening_id).proposal.model_dump()
+        third = svc.screen_and_save(s, LEDER, {**answers, "season": "winter"},
+                                    task_id=first.task_id, today=date(2026, 3, 1))
+        assert third.version == 3 and third.result.verdict == "approve"
+        rec = svc.decision_record(s, LEDER, third.screening_id)
+        assert rec.consultation is not None
+        assert rec.consultation.representative == "Åse, TR"
+        assert rec.consultation.statement_filename == "t.png"
+        assert svc.statement_attachment(s, LEDER, third.screening_id) is not None
+        assert svc.statement_attachment(s, LEDER, first.screening_id) is None

@@ -235,6 +235,24 @@ def _apply_task_fields(task: Task, p: TaskProposal) -> None:
     task.season = p.season
 
 
+def _carried_consultation(prev: Screening, p: TaskProposal) -> ConsultationRecord | None:
+    if not prev.consultations:
+        return None
+    c = prev.consultations[-1]
+    same = (c.level == p.consultation_level and c.outcome == p.consultation_outcome
+            and c.consulted_on == p.consultation_date
+            and (c.skip_reason or None) == (p.consultation_skip_reason or None)
+            and c.written_statement == (p.written_statement == "yes"))
+    if not same or not (c.representative or c.statement_text or c.informed):
+        return None  # changed answers, or nothing beyond the proposal's own answers
+    return ConsultationRecord(
+        level=c.level, outcome=c.outcome, representative=c.representative or None,
+        skip_reason=c.skip_reason or None, consulted_on=c.consulted_on,
+        written_statement=c.written_statement, statement_text=c.statement_text or None,
+        informed=c.informed, practical_setup_discussed=c.practical_setup_discussed,
+    )
+
+
 def screen_and_save(
     session: Session, principal: Principal, raw: dict[str, Any], *,
     unit_id: int | None = None, task_id: int | None = None, on: date | None = None,
@@ -270,9 +288,13 @@ def screen_and_save(
     session.flush()
 
     rs = ruleset_for(on or proposal.start_date)
-    record = consultation or _consultation_from_proposal(proposal)
     if consultation is not None:
         validate_consultation(consultation, rs, today or date.today())
+    elif prev is not None:
+        # A re-screening keeps the recorded consultation (validated when it was
+        # recorded) while the proposal's consultation answers still match it.
+        consultation = _carried_consultation(prev, proposal)
+    record = consultation or _consultation_from_proposal(proposal)
     policy = current_policy(session, principal)
     similar = similar_decisions(session, principal, proposal.title, proposal.description,
                                 exclude_task_id=task.id)
@@ -397,8 +419,8 @@ def decision_record(session: Session, principal: Principal, screening_id: int) -
     c = s.consultations[-1] if s.consultations else None
     consultation = None
     if c is not None:
-        att = session.scalar(select(ConsultationAttachment.filename)
-                             .where(ConsultationAttachment.consultation_id == c.id))
+        att_row = _attachment_row(session, s)
+        att = att_row.filename if att_row is not None else None
         consultation = ConsultationRecord(
             level=c.level, outcome=c.outcome, representative=c.representative or None,
             skip_reason=c.skip_reason or None, consulted_on=c.consulted_on,
@@ -430,15 +452,30 @@ def dispensation_pdf(session: Session, principal: Principal, screening_id: int,
                                            effect_text)
 
 
+def _attachment_row(session: Session, s: Screening) -> ConsultationAttachment | None:
+    """The newest written-statement file of this decision or the versions before it,
+    while the consultation is the same one (a re-screening carries it over)."""
+    current: Screening | None = s
+    while current is not None:
+        for c in reversed(current.consultations):
+            att = session.scalar(select(ConsultationAttachment)
+                                 .where(ConsultationAttachment.consultation_id == c.id))
+            if att is not None:
+                return att
+        prev = session.get(Screening, current.supersedes_id) if current.supersedes_id else None
+        if prev is None or not prev.consultations or not current.consultations:
+            return None
+        a, b = current.consultations[-1], prev.consultations[-1]
+        if (a.level, a.outcome, a.consulted_on) != (b.level, b.outcome, b.consulted_on):
+            return None
+        current = prev
+    return None
+
+
 def statement_attachment(session: Session, principal: Principal,
                          screening_id: int) -> tuple[str, str, bytes] | None:
-    s = _load_screening(session, principal, screening_id)
-    for c in s.consultations:
-        att = session.scalar(select(ConsultationAttachment)
-                             .where(ConsultationAttachment.consultation_id == c.id))
-        if att is not None:
-            return att.filename, att.content_type, att.data
-    return None
+    att = _attachment_row(session, _load_screening(session, principal, screening_id))
+    return (att.filename, att.content_type, att.data) if att is not None else None
 
 
 # --- portfolio ----------------------------------------------------------------------------
