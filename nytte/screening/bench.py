@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -184,7 +185,10 @@ def bench_cli(n_tasks: int, n_precedent: int) -> list[str]:
 
 def run_all(url: str | None = None, decisions_n: int = 10_000, tasks_n: int = 1_000,
             runs: int = 100) -> str:
-    lines = ["Screening benchmarks (issue 4)", ""]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = ["Screening benchmarks (issue 4)",
+             f"machine: {os.cpu_count()} cores, load average {load:.1f} at start "
+             "(figures from a loaded machine are slower)", ""]
     lines += bench_database(url, decisions_n, runs)
     lines.append("")
     lines += bench_cli(tasks_n, decisions_n)
