@@ -15,7 +15,6 @@ import streamlit as st
 from nytte.auth import AccessDenied, Principal
 from nytte.formats import fmt_date, fmt_datetime, fmt_pct
 from nytte.screening.consultation import ConsultationError
-from nytte.screening.dispensation_pdf import DispensationNotApplicable
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import ScreeningResult
 from nytte.screening.proposal import FIELD_LABELS, ProposalError
@@ -278,19 +277,15 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
 def _decision(principal: Principal, screening_id: int) -> None:
     try:
         with db_session() as session:
-            record = svc.decision_record(session, principal, screening_id)
-            similar = svc.similar_decisions(session, principal, record.proposal.title,
-                                            record.proposal.description,
-                                            exclude_task_id=record.task_id)
-            pdf = svc.record_pdf(session, principal, screening_id)
-            attachment = svc.statement_attachment(session, principal, screening_id)
+            view = svc.decision_view(session, principal, screening_id)
     except (AccessDenied, svc.ScreeningNotFound) as exc:
         st.error(str(exc))
         return
+    record = view.record
     stored = ScreeningResult(proposal=record.proposal, ruleset=record.ruleset,
                              policy=record.policy, criteria=record.criteria,
                              verdict=record.verdict,  # type: ignore[arg-type]
-                             ratio=record.ratio, similar=similar)
+                             ratio=record.ratio, similar=view.similar)
     st.divider()
     st.text(f"{record.reference} · {record.proposal.title}")
     st.caption(f"Besluttet af {record.decided_by}, {fmt_datetime(record.decided_at)}"
@@ -300,20 +295,16 @@ def _decision(principal: Principal, screening_id: int) -> None:
     st.markdown("**Lignende tidligere afgørelser**")
     _similar(stored)
     c1, c2 = st.columns(2)
-    c1.download_button("Hent skriftlig vurdering (PDF)", data=pdf,
+    c1.download_button("Hent skriftlig vurdering (PDF)", data=view.record_pdf,
                        file_name=f"vurdering_opgave_{record.task_id}_v{record.version}.pdf",
                        mime="application/pdf", key=f"{K}pdf_{screening_id}")
-    if stored.dispensation_needed:
-        try:
-            with db_session() as session:
-                app_pdf = svc.dispensation_pdf(session, principal, screening_id)
-            c2.download_button("Hent dispensationsansøgning (PDF)", data=app_pdf,
-                               file_name=f"dispensationsansoegning_v{record.version}.pdf",
-                               mime="application/pdf", key=f"{K}disp_{screening_id}")
-        except DispensationNotApplicable as exc:
-            c2.info(str(exc))
-    if attachment is not None:
-        name, mime, data = attachment
+    if view.dispensation_pdf is not None:
+        c2.download_button("Hent dispensationsansøgning (PDF)", data=view.dispensation_pdf,
+                           file_name=f"dispensationsansoegning_opgave_{record.task_id}_"
+                                     f"v{record.version}.pdf",
+                           mime="application/pdf", key=f"{K}disp_{screening_id}")
+    if view.attachment is not None:
+        name, mime, data = view.attachment
         st.download_button(f"Hent vedhæftet tilkendegivelse ({name})", data=data,
                            file_name=name, mime=mime, key=f"{K}att_{screening_id}")
     _consultation_form(principal, screening_id, record.ruleset.id)

@@ -122,7 +122,9 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         page.get_by_text("TR er orienteret", exact=True).click()
         page.get_by_text("Den praktiske tilrettelæggelse er drøftet", exact=True).click()
         page.get_by_role("button", name="Gem høringen").click()
-        page.get_by_text(re.compile("version 2|Angiv|Begrund")).first.wait_for(timeout=60_000)
+        # Either the new version is shown or the form's error (an st.error alert).
+        page.locator("[data-testid='stText']:has-text('version 2'), "
+                     "[data-testid='stAlertContentError']").first.wait_for(timeout=60_000)
         wait_for_run(page)
         body = page.inner_text("body")
         assert "Afgørelse: Godkendes" in body, body[:3000]

@@ -300,3 +300,21 @@ def test_decide_follows_the_fixed_order() -> None:
     assert decide([_c("warn", clarify=True)]) == "clarify"
     assert decide([_c("unknown"), _c("fail")]) == "reject"
     assert decide([]) == "approve"
+
+
+@BOTH_POLICIES
+@BOTH_DATES
+@pytest.mark.parametrize("example,verdict", [
+    (storm_cleanup, "approve"),
+    (lambda: storm_cleanup(private_market="unknown"), "clarify"),
+    (lambda: storm_cleanup(consultation_outcome="pending", written_statement="no"), "clarify"),
+    (electrician, "reject"),
+    (home_help, "reject"),
+    (cut_in_savings, "reject"),
+], ids=["approve", "clarify-unknown", "clarify-consultation", "reject-trade", "reject-83",
+        "reject-savings"])
+def test_every_verdict_path_under_each_rule_set_and_policy(
+        example: Any, verdict: str, policy: ScreeningPolicy, start: str, ruleset: str) -> None:
+    result = run(dated(example(), start), policy)
+    assert result.ruleset.id == ruleset
+    assert result.verdict == verdict

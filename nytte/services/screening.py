@@ -442,6 +442,29 @@ def decision_record(session: Session, principal: Principal, screening_id: int) -
     )
 
 
+@dataclass(frozen=True)
+class DecisionView:
+    """What the screening page shows for one stored decision."""
+
+    record: DecisionRecord
+    similar: list[Similar]
+    record_pdf: bytes
+    dispensation_pdf: bytes | None  # only when the ratio rule in force is exceeded
+    attachment: tuple[str, str, bytes] | None
+
+
+def decision_view(session: Session, principal: Principal, screening_id: int) -> DecisionView:
+    record = decision_record(session, principal, screening_id)
+    similar = similar_decisions(session, principal, record.proposal.title,
+                                record.proposal.description, exclude_task_id=record.task_id)
+    dispensation = None
+    if record.ratio is not None and record.ratio.exceeded and record.ruleset.ratio.enabled:
+        dispensation = render_dispensation_application(record)
+    att = _attachment_row(session, _load_screening(session, principal, screening_id))
+    return DecisionView(record, similar, render_record(record), dispensation,
+                        (att.filename, att.content_type, att.data) if att else None)
+
+
 def record_pdf(session: Session, principal: Principal, screening_id: int) -> bytes:
     return render_record(decision_record(session, principal, screening_id))
 
