@@ -61,6 +61,10 @@ def test_add_without_refit_matches_a_full_refit() -> None:
     hit = index.query("Shelter", "Maling af shelter i skoven")[0]
     assert hit.ref == "e"
     assert naive_query([*DECISIONS * 5, new], "Shelter", "Maling af shelter i skoven")[0].ref == "e"
+    index.deactivate({"e"})  # superseded: kept, never suggested
+    assert all(h.ref != "e" for h in index.query("Shelter", "Maling af shelter i skoven"))
+    index.add([d("f", "Maling af shelter", "Shelteret i skoven males igen")])
+    assert index.query("Shelter", "Maling af shelter i skoven")[0].ref == "f"
 
 
 def test_export_import_round_trip() -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role
@@ -91,6 +91,11 @@ def fill_decisions(engine: Engine, n: int, seed: int = 7) -> None:
     with Session(engine) as session, session.begin():
         session.execute(insert(Task), tasks)
         session.execute(insert(Screening), screenings)
+        if engine.dialect.name == "postgresql":
+            # Explicit ids do not move PostgreSQL's sequences; later inserts need them moved.
+            for table in ("task", "screening"):
+                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))"))
 
 
 def bench_database(url: str | None, n: int, runs: int) -> list[str]:

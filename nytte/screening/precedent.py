@@ -93,7 +93,10 @@ class PrecedentIndex:
     def __init__(self, decisions: list[PrecedentDecision]) -> None:
         self._decisions: list[PrecedentDecision] = []
         self._vectorizer: TfidfVectorizer | None = None
-        self._matrix: sp.csr_matrix | None = None
+        self._matrix: sp.csr_matrix | None = None  # the decisions the vocabulary was fitted on
+        self._extra: sp.csr_matrix | None = None  # decisions added since, kept apart so an
+        # addition copies only the small matrix, not the fitted one
+        self._position: dict[str, list[int]] = {}
         self._fitted_size = 0
         self._inactive: set[str] = set()  # superseded decisions: kept, never suggested
         self._active = np.ones(0, dtype=bool)
@@ -108,6 +111,10 @@ class PrecedentIndex:
         self._fitted_size = len(decisions)
         self._added = 0
         self._active = np.array([d.ref not in self._inactive for d in decisions], dtype=bool)
+        self._extra = None
+        self._position = {}
+        for i, d in enumerate(decisions):
+            self._position.setdefault(d.ref, []).append(i)
         if not decisions:
             self._vectorizer, self._matrix = None, None
             return
@@ -124,7 +131,10 @@ class PrecedentIndex:
             self._fit(self._decisions + list(decisions))
             return
         extra = sp.csr_matrix(self._vectorizer.transform([d.text for d in decisions]))
-        self._matrix = sp.csr_matrix(sp.vstack([self._matrix, extra]))
+        self._extra = extra if self._extra is None else sp.csr_matrix(
+            sp.vstack([self._extra, extra]))
+        for i, d in enumerate(decisions, start=len(self._decisions)):
+            self._position.setdefault(d.ref, []).append(i)
         self._decisions = self._decisions + list(decisions)
         self._active = np.concatenate(
             [self._active, [d.ref not in self._inactive for d in decisions]]).astype(bool)
@@ -135,8 +145,8 @@ class PrecedentIndex:
         if not refs:
             return
         self._inactive |= refs
-        for i, d in enumerate(self._decisions):
-            if d.ref in refs:
+        for ref in refs:
+            for i in self._position.get(ref, ()):
                 self._active[i] = False
 
     def query_many(self, texts: list[str], k: int = DEFAULT_K,
@@ -149,10 +159,13 @@ class PrecedentIndex:
         # make the products dense: a sparse matrix times a dense block of queries is
         # several times faster than a sparse-sparse product (measured: 0.3 s against
         # 1.6 s for 1,000 queries over 10,000 decisions).
-        blocks = [
-            (self._matrix @ queries[i:i + _QUERY_BLOCK].T.toarray()).T
-            for i in range(0, queries.shape[0], _QUERY_BLOCK)
-        ]
+        blocks = []
+        for i in range(0, queries.shape[0], _QUERY_BLOCK):
+            dense = queries[i:i + _QUERY_BLOCK].T.toarray()
+            block = (self._matrix @ dense).T
+            if self._extra is not None:
+                block = np.hstack([block, (self._extra @ dense).T])
+            blocks.append(block)
         sims = np.vstack(blocks)
         sims[:, ~self._active] = -1.0
         out: list[list[Similar]] = []

@@ -127,9 +127,13 @@ def precedent_index(session: Session, municipality_code: str) -> PrecedentIndex:
             elif high[0] > entry.seen_screening_id:
                 # Look a little behind the last id seen: on PostgreSQL a transaction
                 # holding a lower id can commit after one holding a higher id.
-                new = [s for s in _screenings(session, muni,
-                                              entry.seen_screening_id - _LOOK_BEHIND)
-                       if s.id not in entry.ref_by_id]
+                ids = session.scalars(
+                    select(Screening.id).join(Task, Task.id == Screening.task_id)
+                    .where(Task.municipality_code == muni,
+                           Screening.id > entry.seen_screening_id - _LOOK_BEHIND))
+                unknown = [i for i in ids if i not in entry.ref_by_id]
+                new = list(session.scalars(select(Screening).where(Screening.id.in_(unknown))
+                                           .order_by(Screening.id))) if unknown else []
                 if new:  # appended decisions: no refit needed
                     entry.index.add([decision_from_row(muni, s) for s in new])
                     for s in new:
