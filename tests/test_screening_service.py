@@ -311,3 +311,33 @@ def test_rescreening_keeps_the_recorded_consultation(db: tuple[Engine, int, int]
         assert rec.consultation.statement_filename == "t.png"
         assert svc.statement_attachment(s, LEDER, third.screening_id) is not None
         assert svc.statement_attachment(s, LEDER, first.screening_id) is None
+
+
+def test_concurrent_rescreening_keeps_one_and_refuses_the_other(
+        db: tuple[Engine, int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, u1, _ = db
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer at a time: the race cannot happen there")
+    with session_scope(engine) as s:
+        first = svc.screen_and_save(s, LEDER, base(), unit_id=u1)
+    real_policy = svc.current_policy
+
+    def racing_policy(session: Session, principal: Principal) -> object:
+        # Another coordinator saves version 2 while this screening is being made.
+        with session_scope(engine) as other:
+            other.add(Screening(task_id=first.task_id, version=2, supersedes_id=None,
+                                ruleset_id="arbejdspligt-2025", start_date=date(2026, 3, 2),
+                                answers=base(), criteria=[], verdict="approve",
+                                decided_by="Anden"))
+        monkeypatch.setattr(svc, "current_policy", real_policy)
+        return real_policy(session, principal)
+
+    monkeypatch.setattr(svc, "current_policy", racing_policy)
+    with pytest.raises(svc.ConcurrentScreening, match="netop blevet vurderet"), \
+            session_scope(engine) as s:
+        svc.screen_and_save(s, LEDER, base(season="winter"), task_id=first.task_id)
+    with Session(engine) as s:
+        rows = s.execute(select(Screening.version, Screening.decided_by)
+                         .where(Screening.task_id == first.task_id)
+                         .order_by(Screening.version)).all()
+        assert [tuple(r) for r in rows] == [(1, "Lea Leder (Leder)"), (2, "Anden")]

@@ -15,7 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from nytte import audit
 from nytte.auth import AccessDenied, Principal, Role, require_role, require_unit
@@ -63,6 +65,10 @@ ATTACHMENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 class ScreeningNotFound(LookupError):
     """No such screening or task in the principal's municipality."""
+
+
+class ConcurrentScreening(ValueError):
+    """Someone else saved a new version of the task first."""
 
 
 @dataclass(frozen=True)
@@ -308,7 +314,13 @@ def screen_and_save(
         decided_by=principal.label, decided_at=utcnow(),
     )
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except (IntegrityError, StaleDataError) as exc:
+        # Two people re-screened the same task at once: the unique (task, version)
+        # or the task's version counter stops the second; nothing of it is kept.
+        raise ConcurrentScreening("Opgaven er netop blevet vurderet af en anden. "
+                                  "Åbn den igen og gentag vurderingen.") from exc
     c_row = Consultation(
         screening_id=row.id, level=record.level, representative=record.representative or "",
         skip_reason=record.skip_reason or "", outcome=record.outcome,
