@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nytte.auth import AccessDenied, Principal, Role
@@ -210,11 +211,10 @@ def test_similar_decisions_and_superseded_versions(db: tuple[Engine, int, int]) 
 def test_portfolio_filters_and_flags(db: tuple[Engine, int, int]) -> None:
     engine, u1, u2 = db
     with session_scope(engine) as s:
-        a = svc.screen_and_save(s, LEDER, pallets(), unit_id=u1)
+        svc.screen_and_save(s, LEDER, pallets(), unit_id=u1,
+                            decided_at=datetime(2024, 1, 10, 10, 0))
         svc.screen_and_save(s, LEDER, electrician(), unit_id=u1)
         svc.screen_and_save(s, LEDER, base(), unit_id=u2)
-        s.execute(text("UPDATE screening SET decided_at = :d WHERE id = :i"),
-                  {"d": "2024-01-10 10:00:00", "i": a.screening_id})
     with session_scope(engine) as s:
         all_ = svc.portfolio(s, LEDER, PortfolioFilter(), date(2026, 3, 1))
         assert {e.title for e in all_} == {"Klargøring af træpaller til genbrug",
@@ -341,3 +341,19 @@ def test_concurrent_rescreening_keeps_one_and_refuses_the_other(
                          .where(Screening.task_id == first.task_id)
                          .order_by(Screening.version)).all()
         assert [tuple(r) for r in rows] == [(1, "Lea Leder (Leder)"), (2, "Anden")]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE screening SET verdict = 'approve'",
+    "DELETE FROM screening",
+    "UPDATE consultation SET outcome = 'agree'",
+])
+def test_decisions_are_immutable_in_the_database(db: tuple[Engine, int, int],
+                                                 statement: str) -> None:
+    engine, u1, _ = db
+    with session_scope(engine) as s:
+        svc.screen_and_save(s, LEDER, electrician(), unit_id=u1)
+    with pytest.raises(DBAPIError, match="immutable"), engine.begin() as conn:
+        conn.execute(text(statement))
+    with Session(engine) as s:
+        assert s.scalar(select(Screening.verdict)) == "reject"

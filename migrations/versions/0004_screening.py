@@ -1,4 +1,8 @@
-"""screening: shared precedent and consultation attachments
+"""screening: shared precedent, consultation attachments, immutable decisions
+
+Decisions (screening, consultation) refuse UPDATE and DELETE in the database: a
+re-screening adds a new version. Note for re-chaining: a later batch_alter_table on
+these tables (SQLite copies the table) must recreate the triggers.
 
 Revision ID: 0004_screening
 Revises: 0001_foundation
@@ -14,6 +18,49 @@ revision: str = "0004_screening"
 down_revision: str | None = "0001_foundation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+IMMUTABLE_MESSAGE = "screening decisions are immutable; save a new version"
+IMMUTABLE_TABLES = ("screening", "consultation")
+
+
+def _immutable() -> None:
+    """Refuse UPDATE and DELETE of decisions in the database itself, not only in Python."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION screening_immutable() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION '{IMMUTABLE_MESSAGE}';
+            END;
+            $$ LANGUAGE plpgsql
+            """
+        )
+        for table in IMMUTABLE_TABLES:
+            op.execute(
+                f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION screening_immutable()"
+            )
+    elif dialect == "sqlite":
+        for table in IMMUTABLE_TABLES:
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{IMMUTABLE_MESSAGE}'); END"
+                )
+
+
+def _drop_immutable() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        for table in IMMUTABLE_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS screening_immutable()")
+    elif dialect == "sqlite":
+        for table in IMMUTABLE_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
 
 
 def upgrade() -> None:
@@ -69,9 +116,11 @@ def upgrade() -> None:
             ["consultation_id"],
             unique=True,
         )
+    _immutable()
 
 
 def downgrade() -> None:
+    _drop_immutable()
     with op.batch_alter_table("consultation_attachment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consultation_attachment_consultation_id"))
     op.drop_table("consultation_attachment")

@@ -264,8 +264,12 @@ def screen_and_save(
     unit_id: int | None = None, task_id: int | None = None, on: date | None = None,
     consultation: ConsultationRecord | None = None,
     attachment: tuple[str, str, bytes] | None = None, today: date | None = None,
+    decided_at: datetime | None = None,
 ) -> SavedScreening:
     """Screen a proposal and store the decision (a new task, or a new version of one).
+
+    ``decided_at`` (UTC) is for loading historic decisions, e.g. the demo; by default
+    the decision is dated now.
 
     ``consultation`` is a recorded TR consultation that replaces the proposal's own
     consultation answers; ``attachment`` is (filename, content type, bytes) of the
@@ -311,7 +315,7 @@ def screen_and_save(
         supersedes_id=prev.id if prev else None, ruleset_id=rs.id, policy_id=policy.policy_id,
         start_date=proposal.start_date, answers=proposal.model_dump(mode="json"),
         criteria=[c.to_json() for c in result.criteria], verdict=result.verdict,
-        decided_by=principal.label, decided_at=utcnow(),
+        decided_by=principal.label, decided_at=decided_at or utcnow(),
     )
     session.add(row)
     try:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from nytte.auth import Principal, Role
 from nytte.db import session_scope
 from nytte.demo.tasks import DEMO_TASKS
-from nytte.models import Screening, Task
+from nytte.models import Task
 from nytte.screening.proposal import ProposalError
 from nytte.services.screening import screen_and_save
 
@@ -33,13 +33,10 @@ def screen_demo_tasks(engine: Engine, municipality_code: str) -> int:
             raw = by_title.get(task.title)
             if raw is None:
                 continue
+            decided = datetime.combine(raw["start_date"] - timedelta(days=14), time(9, 0))
             try:
-                saved = screen_and_save(session, principal, raw, task_id=task.id)
+                screen_and_save(session, principal, raw, task_id=task.id, decided_at=decided)
             except ProposalError:
                 continue  # a demo row the rules refuse stays unscreened
-            row = session.get(Screening, saved.screening_id)
-            if row is not None:
-                row.decided_at = datetime.combine(raw["start_date"] - timedelta(days=14),
-                                                  time(9, 0))
             done += 1
     return done
