@@ -204,6 +204,7 @@ def test_similar_decisions_and_superseded_versions(db: tuple[Engine, int, int]) 
                                      "Træpaller sorteres til genbrug")
         pallet_hits = [h for h in hits if "træpaller" in h.title.lower()]
         assert [h.verdict for h in pallet_hits] == ["reject"]  # only the newest version
+        assert any("§ 83" in r for r in pallet_hits[0].reasons)  # why it was rejected
         preview = svc.preview(s, LEDER, pallets(title="Paller til genbrug"))
         assert preview.similar and preview.similar[0].verdict == "reject"
 
@@ -285,6 +286,7 @@ def test_screen_command_reads_precedent_and_policy_from_the_database(
     out = json.loads(capsys.readouterr().out)
     assert out[0]["verdict"] == "approve"  # the stored lenient policy
     assert out[1]["similar"][0]["title"] == "Udskiftning af stikkontakter i klubhuset"
+    assert any("autoriseret fag" in r for r in out[1]["similar"][0]["reasons"])
     assert main([str(f), "--municipality", MUNI, "--policy", "strict"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["verdict"] == "reject"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from nytte.screening.batchfile import BatchFileError, read_proposals
 from nytte.screening.engine import screen
 from nytte.screening.policy import DEFAULT_LOOKBACK_YEARS, ScreeningPolicy
-from nytte.screening.precedent import PrecedentFileError, PrecedentIndex, read_export
+from nytte.screening.precedent import PrecedentFileError, PrecedentIndex, Similar, read_export
 from nytte.screening.rulesets import RuleSetError
 
 EXIT_OK = 0
@@ -56,14 +57,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "database in NYTTE_DATABASE_URL; nothing is written")
 
 
-def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None]:
-    """The municipality's precedent index and newest policy, read from the database."""
+Filler = Callable[[list[list[Similar]]], list[list[Similar]]]
+
+
+def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None, Filler]:
+    """The municipality's precedent index, newest policy and a reason look-up, read from
+    the database."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from nytte.db import get_engine
     from nytte.models import MunicipalPolicy
-    from nytte.services.precedent_cache import precedent_index
+    from nytte.services.precedent_cache import precedent_index, with_reasons
 
     with Session(get_engine()) as session:
         index = precedent_index(session, municipality)
@@ -77,11 +82,16 @@ def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None]:
                                  professional_areas=tuple(row.professional_areas or ())
                                  or ScreeningPolicy().professional_areas,
                                  policy_id=row.id, version=row.version)
-    return index, policy
+    def fill(hits: list[list[Similar]]) -> list[list[Similar]]:
+        with Session(get_engine()) as session:
+            return with_reasons(session, hits)
+
+    return index, policy, fill
 
 
 def run(file: Path, policy: ScreeningPolicy, on: date | None, precedent: Path | None,
-        index: PrecedentIndex | None = None) -> list[dict[str, Any]]:
+        index: PrecedentIndex | None = None,
+        fill: Filler | None = None) -> list[dict[str, Any]]:
     """Screen every task in ``file``; raises BatchFileError/PrecedentFileError/RuleSetError."""
     proposals = read_proposals(file.read_bytes(), file.name)
     if index is None:
@@ -89,6 +99,8 @@ def run(file: Path, policy: ScreeningPolicy, on: date | None, precedent: Path | 
     if precedent:
         index.add(read_export(precedent.read_bytes()))
     similar = index.query_many([f"{p.title}\n{p.description}" for p in proposals])
+    if fill is not None:
+        similar = fill(similar)
     return [screen(p, policy, on=on, similar=s).to_json()
             for p, s in zip(proposals, similar, strict=True)]
 
@@ -98,9 +110,9 @@ def handle(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             print(f"Filen findes ikke: {args.file}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        index, stored = (None, None)
+        index, stored, fill = None, None, None
         if args.municipality:
-            index, stored = _stored(args.municipality)
+            index, stored, fill = _stored(args.municipality)
         base = stored or ScreeningPolicy()
         policy = ScreeningPolicy(
             recurring=args.policy or base.recurring,
@@ -108,7 +120,7 @@ def handle(args: argparse.Namespace) -> int:
             if args.lookback is None else args.lookback,
             professional_areas=base.professional_areas,
             policy_id=base.policy_id, version=base.version)
-        results = run(args.file, policy, args.on, args.precedent, index)
+        results = run(args.file, policy, args.on, args.precedent, index, fill)
     except (BatchFileError, PrecedentFileError, RuleSetError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT

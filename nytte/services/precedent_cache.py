@@ -11,15 +11,16 @@ correct cache.
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.models import PrecedentImport, Screening, Task
-from nytte.screening.precedent import PrecedentDecision, PrecedentIndex
+from nytte.screening.precedent import PrecedentDecision, PrecedentIndex, Similar
 
 # Criteria statuses whose reasons explain a decision to a later reader.
 _DECIDING = ("fail", "unknown")
@@ -27,6 +28,9 @@ _DECIDING = ("fail", "unknown")
 
 def screening_ref(municipality_code: str, task_id: int, version: int) -> str:
     return f"{municipality_code}-T{task_id}-v{version}"
+
+
+_REF = re.compile(r"(\d{4})-T(\d+)-v(\d+)")
 
 
 def deciding_reasons(criteria: list[dict[str, Any]]) -> list[str]:
@@ -87,17 +91,67 @@ def _high_water(session: Session) -> tuple[int, int]:
     return int(screening_id), int(import_id)
 
 
-def _screenings(session: Session, muni: str, after_id: int = 0) -> list[Screening]:
-    return list(session.scalars(
-        select(Screening).join(Task, Task.id == Screening.task_id)
-        .where(Task.municipality_code == muni, Screening.id > after_id)
-        .order_by(Screening.id)
-    ))
+@dataclass(frozen=True)
+class _Light:
+    id: int
+    task_id: int
+    version: int
+    supersedes_id: int | None
+
+
+def _light(session: Session, muni: str, ids: list[int] | None = None
+           ) -> tuple[list[_Light], list[PrecedentDecision]]:
+    """Decisions for the index without their JSON (four times faster to load).
+
+    The text is the task's current title and description: for the newest version
+    that is its own text, and older versions are switched off anyway. The reasons
+    are looked up for the few decisions a query returns (``with_reasons``)."""
+    stmt = (select(Screening.id, Screening.task_id, Screening.version, Screening.supersedes_id,
+                   Screening.verdict, Screening.ruleset_id, Screening.decided_at, Task.title,
+                   Task.description)
+            .join(Task, Task.id == Screening.task_id)
+            .where(Task.municipality_code == muni).order_by(Screening.id))
+    if ids is not None:
+        stmt = stmt.where(Screening.id.in_(ids))
+    rows = session.execute(stmt).all()
+    light = [_Light(r.id, r.task_id, r.version, r.supersedes_id) for r in rows]
+    decisions = [
+        PrecedentDecision(ref=screening_ref(muni, r.task_id, r.version), municipality_code=muni,
+                          title=r.title, description=r.description, verdict=r.verdict,
+                          ruleset_id=r.ruleset_id, decided_at=r.decided_at.date().isoformat())
+        for r in rows
+    ]
+    return light, decisions
+
+
+def with_reasons(session: Session, hits: list[list[Similar]]) -> list[list[Similar]]:
+    """Fill in the deciding reasons of the decisions a query returned (one query)."""
+    wanted: set[tuple[int, int]] = set()
+    for row in hits:
+        for h in row:
+            m = _REF.fullmatch(h.ref)
+            if m and not h.reasons:
+                wanted.add((int(m.group(2)), int(m.group(3))))
+    if not wanted:
+        return hits
+    found = session.execute(
+        select(Screening.task_id, Screening.version, Screening.criteria)
+        .where(Screening.task_id.in_({t for t, _ in wanted}))
+    ).all()
+    reasons = {(t, v): deciding_reasons(c or []) for t, v, c in found if (t, v) in wanted}
+    out = []
+    for row in hits:
+        filled = []
+        for h in row:
+            m = _REF.fullmatch(h.ref)
+            key = (int(m.group(2)), int(m.group(3))) if m else None
+            filled.append(replace(h, reasons=reasons[key]) if key in reasons else h)
+        out.append(filled)
+    return out
 
 
 def _build(session: Session, muni: str, high: tuple[int, int]) -> _Entry:
-    rows = _screenings(session, muni)
-    decisions = [decision_from_row(muni, s) for s in rows]
+    rows, decisions = _light(session, muni)
     imports = session.scalars(
         select(PrecedentImport).where(PrecedentImport.municipality_code == muni)
         .order_by(PrecedentImport.id)
@@ -132,10 +186,9 @@ def precedent_index(session: Session, municipality_code: str) -> PrecedentIndex:
                     .where(Task.municipality_code == muni,
                            Screening.id > entry.seen_screening_id - _LOOK_BEHIND))
                 unknown = [i for i in ids if i not in entry.ref_by_id]
-                new = list(session.scalars(select(Screening).where(Screening.id.in_(unknown))
-                                           .order_by(Screening.id))) if unknown else []
+                new, new_decisions = _light(session, muni, unknown) if unknown else ([], [])
                 if new:  # appended decisions: no refit needed
-                    entry.index.add([decision_from_row(muni, s) for s in new])
+                    entry.index.add(new_decisions)
                     for s in new:
                         entry.ref_by_id[s.id] = screening_ref(muni, s.task_id, s.version)
                     entry.index.deactivate({entry.ref_by_id[s.supersedes_id] for s in new

@@ -54,6 +54,7 @@ from nytte.services.precedent_cache import (
     decision_from_row,
     precedent_index,
     screening_ref,
+    with_reasons,
 )
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
@@ -208,7 +209,7 @@ def similar_decisions(session: Session, principal: Principal, title: str, descri
         versions = session.scalars(select(Screening.version)
                                    .where(Screening.task_id == exclude_task_id))
         exclude = {screening_ref(muni, exclude_task_id, v) for v in versions}
-    return index.query(title, description, k=k, exclude_refs=exclude)
+    return with_reasons(session, [index.query(title, description, k=k, exclude_refs=exclude)])[0]
 
 
 def preview(session: Session, principal: Principal, raw: dict[str, Any], *,
