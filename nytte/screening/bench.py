@@ -98,55 +98,54 @@ def fill_decisions(engine: Engine, n: int, seed: int = 7) -> None:
                                      f"(SELECT max(id) FROM {table}))"))
 
 
-def bench_database(url: str | None, n: int, runs: int) -> list[str]:
+def bench_database(url: str, n: int, runs: int) -> list[str]:
     out = [f"1. Screening one task with {n:,} earlier decisions in the database"
            .replace(",", ".")]
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(url or f"sqlite:///{Path(tmp) / 'bench.db'}")
-        out.append(f"   database: {engine.url.render_as_string(hide_password=True)}")
-        upgrade(engine)
-        t0 = time.perf_counter()
-        fill_decisions(engine, n)
-        out.append(f"   (filled in {time.perf_counter() - t0:.1f} s)")
-        principal = Principal("bench", "Benchmark", Role.LEDER, MUNI)
-        rng = random.Random(99)
-        rows = [proposal_row(rng) for _ in range(runs)]
-        precedent_cache.clear()
-        it = iter(rows * 3)
+    engine = make_engine(url)
+    out.append(f"   database: {engine.url.render_as_string(hide_password=True)}")
+    upgrade(engine)
+    t0 = time.perf_counter()
+    fill_decisions(engine, n)
+    out.append(f"   (filled in {time.perf_counter() - t0:.1f} s)")
+    principal = Principal("bench", "Benchmark", Role.LEDER, MUNI)
+    rng = random.Random(99)
+    rows = [proposal_row(rng) for _ in range(runs)]
+    precedent_cache.clear()
+    it = iter(rows * 3)
 
-        def preview() -> None:
-            with Session(engine) as session:
-                r = svc.preview(session, principal, next(it))
-                assert r.similar, "precedent search found nothing"
+    def preview() -> None:
+        with Session(engine) as session:
+            r = svc.preview(session, principal, next(it))
+            assert r.similar, "precedent search found nothing"
 
-        cold = _time("first screening (loads and fits the index)", preview, 1)
-        warm = _time("screen one task: service, precedent, rules (warm)", preview, runs)
+    cold = _time("first screening (loads and fits the index)", preview, 1)
+    warm = _time("screen one task: service, precedent, rules (warm)", preview, runs)
 
-        def save() -> None:
-            with Session(engine) as session, session.begin():
-                svc.screen_and_save(session, principal, next(it))
+    def save() -> None:
+        with Session(engine) as session, session.begin():
+            svc.screen_and_save(session, principal, next(it))
 
-        saved = _time("screen and save one task (incl. write, index update)", save, runs)
+    saved = _time("screen and save one task (incl. write, index update)", save, runs)
 
-        def naive() -> None:
-            with Session(engine) as session:
-                decisions = [precedent_cache.decision_from_row(MUNI, s)
-                             for s in session.scalars(select(Screening))]
-                row = next(it)
-                PrecedentIndex(decisions).query(row["title"], row["description"])
-                screen(parse_proposal(row), ScreeningPolicy())
+    def naive() -> None:
+        with Session(engine) as session:
+            decisions = [precedent_cache.decision_from_row(MUNI, s)
+                         for s in session.scalars(select(Screening))]
+            row = next(it)
+            PrecedentIndex(decisions).query(row["title"], row["description"])
+            screen(parse_proposal(row), ScreeningPolicy())
 
-        baseline = _time("naive baseline: load all + refit TF-IDF per query", naive,
-                         max(3, runs // 20))
-        out += [cold.line(), warm.line(50), saved.line(50), baseline.line()]
-        speedup = baseline.median_ms / warm.median_ms
-        out.append(f"   speed-up over the naive baseline: {speedup:.0f}×")
-        engine.dispose()
+    baseline = _time("naive baseline: load all + refit TF-IDF per query", naive,
+                     max(3, runs // 20))
+    out += [cold.line(), warm.line(50), saved.line(50), baseline.line()]
+    speedup = baseline.median_ms / warm.median_ms
+    out.append(f"   speed-up over the naive baseline: {speedup:.0f}×")
+    engine.dispose()
     precedent_cache.clear()
     return out
 
 
-def bench_cli(n_tasks: int, n_precedent: int) -> list[str]:
+def bench_cli(n_tasks: int, n_precedent: int, db_url: str) -> list[str]:
     out = [f"2. `python -m nytte screen` of {n_tasks:,} tasks (a new process each run)"
            .replace(",", ".")]
     from nytte.screening.synthetic import decisions
@@ -163,7 +162,8 @@ def bench_cli(n_tasks: int, n_precedent: int) -> list[str]:
         def run(*extra: str) -> float:
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, "-m", "nytte", "screen", str(tasks), *extra],
-                                  capture_output=True, text=True, check=False)
+                                  capture_output=True, text=True, check=False,
+                                  env={**os.environ, "NYTTE_DATABASE_URL": db_url})
             took = time.perf_counter() - t0
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr)
@@ -173,11 +173,15 @@ def bench_cli(n_tasks: int, n_precedent: int) -> list[str]:
 
         plain = run()
         with_prec = run("--precedent", str(prec))
+        with_db = run("--municipality", MUNI)
         out.append(f"  {'without precedent':<58} {plain:8.2f} s" + ("  OK" if plain <= 5 else
                                                                     "  OVER 5 s"))
         label = f"with a {n_precedent:,}-decision precedent file".replace(",", ".")
         out.append(f"  {label:<58} {with_prec:8.2f} s" + ("  OK" if with_prec <= 5 else
                                                           "  OVER 5 s"))
+        label = "with the municipality's decisions in the database"
+        out.append(f"  {label:<58} {with_db:8.2f} s" + ("  OK" if with_db <= 5 else
+                                                        "  OVER 5 s"))
         sample_rows = json.loads(tasks.read_text(encoding="utf-8"))[:3]
         t0 = time.perf_counter()
         for row in sample_rows:
@@ -194,7 +198,9 @@ def run_all(url: str | None = None, decisions_n: int = 10_000, tasks_n: int = 1_
     lines = ["Screening benchmarks (issue 4)",
              f"machine: {os.cpu_count()} cores, load average {load:.1f} at start "
              "(figures from a loaded machine are slower)", ""]
-    lines += bench_database(url, decisions_n, runs)
-    lines.append("")
-    lines += bench_cli(tasks_n, decisions_n)
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        lines += bench_database(db_url, decisions_n, runs)
+        lines.append("")
+        lines += bench_cli(tasks_n, decisions_n, db_url)
     return "\n".join(lines)
