@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench bench-screening clean
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench: $(DEV_STAMP)
 ## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
 bench-screening: $(DEV_STAMP)
 	$(PY) -m nytte bench-screening
+
+## bench-attendance: a 50-person roll save and each attendance page (AppTest, warm cache)
+bench-attendance: $(DEV_STAMP)
+	$(PY) -m nytte attendance bench
+
+## evaluate-attendance: the at-risk evaluation and the forecast backtest, written to docs/
+evaluate-attendance: $(STAMP)
+	$(PY) -m nytte attendance evaluate all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

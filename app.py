@@ -25,7 +25,21 @@ from nytte.config import ConfigError, Settings, load_settings
 from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
-from pages import admin, council, home, manager, portfolio, roll, screening, screening_policy
+from pages import (
+    absence_notices,
+    admin,
+    at_risk,
+    attendance_overview,
+    capacity,
+    council,
+    home,
+    manager,
+    portfolio,
+    referral_funnel,
+    roll,
+    screening,
+    screening_policy,
+)
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
@@ -34,6 +48,12 @@ from pages.common import PRINCIPAL_KEY, db_session, engine
 RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
+    # Attendance and capacity (issue 3)
+    "fremmoedeoverblik": attendance_overview.render,
+    "kapacitet": capacity.render,
+    "tragt": referral_funnel.render,
+    "fravaer": absence_notices.render,
+    "risikoliste": at_risk.render,
     "opgavescreening": screening.render,
     "opgavekatalog": portfolio.render,
     "screeningpolitik": screening_policy.render,
