@@ -49,7 +49,7 @@ def test_2025_content() -> None:
     rs = ruleset_for(date(2026, 1, 1))
     assert rs.consultation.mode == "inform_discuss"
     assert not rs.ratio.enabled
-    assert rs.course_limit is None
+    assert rs.course_length.max_weeks is None
 
 
 def test_course_limit() -> None:
@@ -57,6 +57,21 @@ def test_course_limit() -> None:
     assert course_warn_week(date(2025, 6, 30)) == 11
     assert course_limit_weeks(date(2025, 7, 1)) is None
     assert course_warn_week(date(2025, 7, 1)) is None
+
+
+def test_attendance_reads_the_same_course_length() -> None:
+    """The attendance work reads course length from the same folder; both agree."""
+    from nytte.attendance.course_length import load_rules, rule_on
+
+    rules = load_rules()
+    for day in (date(2020, 1, 6), date(2025, 6, 30), date(2025, 7, 1), date(2026, 3, 2)):
+        assert rule_on(day, rules).max_weeks == course_limit_weeks(day)
+
+
+def test_other_yaml_in_the_folder_is_not_a_rule_set(tmp_path: Path) -> None:
+    _copy(tmp_path)
+    (tmp_path / "course_length.yaml").write_text("rulesets: []\n", encoding="utf-8")
+    assert [rs.id for rs in load_rulesets_from(tmp_path)] == ["bab-2020"]
 
 
 @pytest.mark.parametrize("employees,allowed", [(0, 1), (4, 1), (5, 1), (10, 2), (50, 10),

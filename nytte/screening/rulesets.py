@@ -100,15 +100,21 @@ class RatioRule(_Strict):
         return max(self.minimum, total)
 
 
-class CourseLimit(_Strict):
-    weeks: int = Field(gt=0)
-    warn_week: int = Field(gt=0)
+class CourseLength(_Strict):
+    """Maximum weeks per course. The keys match what nytte.attendance.course_length
+    reads from the same files, so both read one truth."""
+
+    max_weeks: int | None = Field(default=None, gt=0)  # None: no cap
+    warn_week: int | None = Field(default=None, gt=0)
     source: str
     verified: bool
 
     @model_validator(mode="after")
-    def _warn_before_limit(self) -> CourseLimit:
-        if self.warn_week > self.weeks:
+    def _warn_before_limit(self) -> CourseLength:
+        if (self.max_weeks is None) != (self.warn_week is None):
+            raise ValueError("max_weeks og warn_week skal begge være sat eller begge tomme")
+        if self.max_weeks is not None and self.warn_week is not None \
+                and self.warn_week > self.max_weeks:
             raise ValueError("advarselsugen skal ligge før eller i den sidste uge")
         return self
 
@@ -120,7 +126,7 @@ class RuleSet(_Strict):
     valid_to: date | None
     consultation: ConsultationRule
     ratio: RatioRule
-    course_limit: CourseLimit | None
+    course_length: CourseLength
     rules: dict[str, Rule]
 
     @model_validator(mode="after")
@@ -150,17 +156,21 @@ def _ruleset_dir(directory: Path | None) -> Path:
 
 
 def load_rulesets_from(directory: Path) -> tuple[RuleSet, ...]:
-    """Read and validate every ``*.yaml`` in ``directory``; sorted by valid_from."""
-    files = sorted(directory.glob("*.yaml"))
-    if not files:
-        raise RuleSetError(f"Ingen regelsæt fundet i {directory}")
+    """Read and validate every rule-set ``*.yaml`` in ``directory``; sorted by valid_from.
+
+    A file is a rule set when it is a mapping with ``rules``; other YAML in the folder
+    (the attendance work's course-length table) is left to its own reader."""
     sets: list[RuleSet] = []
-    for path in files:
+    for path in sorted(directory.glob("*.yaml")):
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if not (isinstance(raw, dict) and "rules" in raw):
+                continue
             sets.append(RuleSet.model_validate(raw))
         except (yaml.YAMLError, ValidationError) as exc:
             raise RuleSetError(f"Regelsættet {path.name} er ugyldigt: {exc}") from exc
+    if not sets:
+        raise RuleSetError(f"Ingen regelsæt fundet i {directory}")
     sets.sort(key=lambda s: s.valid_from)
     ids = [s.id for s in sets]
     if len(set(ids)) != len(ids):
@@ -196,18 +206,16 @@ def ruleset_by_id(ruleset_id: str, directory: Path | None = None) -> RuleSet:
     raise RuleSetError(f"Ukendt regelsæt: {ruleset_id}")
 
 
-def course_limit(on: date) -> CourseLimit | None:
-    """The maximum course length in force on ``on`` (None: no cap)."""
-    return ruleset_for(on).course_limit
+def course_length(on: date) -> CourseLength:
+    """The course-length rule in force on ``on``."""
+    return ruleset_for(on).course_length
 
 
 def course_limit_weeks(on: date) -> int | None:
     """Maximum weeks per nytteindsats course on ``on``; None when there is no cap."""
-    limit = course_limit(on)
-    return limit.weeks if limit else None
+    return course_length(on).max_weeks
 
 
 def course_warn_week(on: date) -> int | None:
     """The course week from which attendance pages warn that the cap is near."""
-    limit = course_limit(on)
-    return limit.warn_week if limit else None
+    return course_length(on).warn_week
