@@ -49,7 +49,7 @@ def test_2025_content() -> None:
     rs = ruleset_for(date(2026, 1, 1))
     assert rs.consultation.mode == "inform_discuss"
     assert not rs.ratio.enabled
-    assert rs.course_length.max_weeks is None
+    assert rs.course_limit.max_weeks is None
 
 
 def test_course_limit() -> None:
@@ -60,7 +60,7 @@ def test_course_limit() -> None:
 
 
 def test_attendance_reads_the_same_course_length() -> None:
-    """The attendance work reads course length from the same folder; both agree."""
+    """The attendance work reads course length from its own table; both must agree."""
     from nytte.attendance.course_length import load_rules, rule_on
 
     rules = load_rules()

@@ -101,8 +101,9 @@ class RatioRule(_Strict):
 
 
 class CourseLength(_Strict):
-    """Maximum weeks per course. The keys match what nytte.attendance.course_length
-    reads from the same files, so both read one truth."""
+    """Maximum weeks per course (the rule set's ``course_limit``). The attendance
+    work reads its own table in data/rulesets/course_length.yaml; a test checks the
+    two agree until one reads the other."""
 
     max_weeks: int | None = Field(default=None, gt=0)  # None: no cap
     warn_week: int | None = Field(default=None, gt=0)
@@ -126,7 +127,7 @@ class RuleSet(_Strict):
     valid_to: date | None
     consultation: ConsultationRule
     ratio: RatioRule
-    course_length: CourseLength
+    course_limit: CourseLength
     rules: dict[str, Rule]
 
     @model_validator(mode="after")
@@ -208,7 +209,7 @@ def ruleset_by_id(ruleset_id: str, directory: Path | None = None) -> RuleSet:
 
 def course_length(on: date) -> CourseLength:
     """The course-length rule in force on ``on``."""
-    return ruleset_for(on).course_length
+    return ruleset_for(on).course_limit
 
 
 def course_limit_weeks(on: date) -> int | None:
