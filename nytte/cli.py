@@ -17,6 +17,7 @@ COMMANDS: list[str] = [
     "nytte.commands.demo",
     "nytte.commands.screen",
     "nytte.commands.bench_screening",
+    "nytte.commands.council",
     "nytte.commands.attendance",
 ]
 
