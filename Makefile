@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: $(DEV_STAMP) browser-deps lint typecheck
 
 bench: $(DEV_STAMP)
 	$(PY) -m nytte bench
+
+## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
+bench-screening: $(DEV_STAMP)
+	$(PY) -m nytte bench-screening
 
 ## bench-attendance: a 50-person roll save and each attendance page (AppTest, warm cache)
 bench-attendance: $(DEV_STAMP)

@@ -15,6 +15,8 @@ from nytte.config import ConfigError
 COMMANDS: list[str] = [
     "nytte.commands.migrate",
     "nytte.commands.demo",
+    "nytte.commands.screen",
+    "nytte.commands.bench_screening",
     "nytte.commands.council",
     "nytte.commands.attendance",
 ]
