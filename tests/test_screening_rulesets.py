@@ -59,15 +59,6 @@ def test_course_limit() -> None:
     assert course_warn_week(date(2025, 7, 1)) is None
 
 
-def test_attendance_reads_the_same_course_length() -> None:
-    """The attendance work reads course length from its own table; both must agree."""
-    from nytte.attendance.course_length import load_rules, rule_on
-
-    rules = load_rules()
-    for day in (date(2020, 1, 6), date(2025, 6, 30), date(2025, 7, 1), date(2026, 3, 2)):
-        assert rule_on(day, rules).max_weeks == course_limit_weeks(day)
-
-
 def test_other_yaml_in_the_folder_is_not_a_rule_set(tmp_path: Path) -> None:
     _copy(tmp_path)
     (tmp_path / "course_length.yaml").write_text("rulesets: []\n", encoding="utf-8")

@@ -101,9 +101,8 @@ class RatioRule(_Strict):
 
 
 class CourseLength(_Strict):
-    """Maximum weeks per course (the rule set's ``course_limit``). The attendance
-    work reads its own table in data/rulesets/course_length.yaml; a test checks the
-    two agree until one reads the other."""
+    """Maximum weeks per course (the rule set's ``course_limit``); the attendance
+    pages read it through nytte.attendance.course_length."""
 
     max_weeks: int | None = Field(default=None, gt=0)  # None: no cap
     warn_week: int | None = Field(default=None, gt=0)
