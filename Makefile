@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance bench-screening
+.PHONY: run migrate test lint typecheck audit browser-deps bench bench-screening \
+	bench-attendance bench-council evaluate-attendance clean bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,8 +46,8 @@ audit: $(DEV_STAMP)
 test: $(DEV_STAMP) browser-deps lint typecheck
 	$(PY) -m pytest -q
 
-bench: $(DEV_STAMP)
-	$(PY) -m nytte bench
+## bench: every benchmark (each prints its figures beside a naive baseline)
+bench: bench-screening bench-attendance bench-council
 
 ## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
 bench-screening: $(DEV_STAMP)
