@@ -25,7 +25,7 @@ from nytte.config import ConfigError, Settings, load_settings
 from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
-from pages import admin, council, home, manager, roll, screening
+from pages import admin, council, home, manager, referral_import, referrals, roll, screening
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
@@ -38,6 +38,8 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "ledelse": manager.render,
     "raad": council.render,
     "administration": admin.render,
+    "henvisninger": referrals.render,
+    "indlaes-henvisninger": referral_import.render,
 }
 
 DEMO_ROLE_KEY = "nytte_demo_role"
@@ -56,9 +58,23 @@ def _auth_section() -> Mapping[str, Any] | None:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
+def _no_menu() -> None:
+    """Before anyone is known, show no menu at all.
+
+    Without a call to st.navigation in a run, Streamlit lists the files in pages/
+    (its legacy multipage discovery) in the sidebar of the login screen."""
+    st.navigation([st.Page(_nothing, title="Nytte", url_path="start", default=True)],
+                  position="hidden")
+
+
+def _nothing() -> None:
+    return None
+
+
 def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     validate_auth_section(auth)
     if not st.user.is_logged_in:
+        _no_menu()
         st.title("Nytte")
         st.write("Log ind med din kommunes brugerkonto for at fortsætte.")
         st.button("Log ind", on_click=st.login, type="primary")
@@ -66,6 +82,7 @@ def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     rules = load_role_rules(settings.roles_file)
     principal = principal_from_claims(st.user.to_dict(), rules)
     if principal is None:
+        _no_menu()
         st.error("Din bruger har ingen rolle i Nytte. Kontakt kommunens administrator.")
         st.button("Log ud", on_click=st.logout)
         st.stop()
@@ -83,6 +100,7 @@ def _demo_principal(settings: Settings) -> Principal:
         key=DEMO_ROLE_KEY,
     )
     if choice is None:
+        _no_menu()
         st.title("Nytte")
         st.write(
             "Nytte kører i lokal demotilstand uden login. Vælg en rolle i menuen til "
@@ -110,6 +128,7 @@ def main() -> None:
         else:
             principal = _demo_principal(settings)
     except ConfigError as exc:
+        _no_menu()
         st.error(str(exc))
         st.stop()
         return

@@ -38,6 +38,20 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.KOORDINATOR, Role.LEDER}),
     ),
     PageSpec(
+        "henvisninger",
+        "Henvisninger",
+        ":material/group:",
+        "Deltagere",
+        frozenset({Role.KOORDINATOR, Role.LEDER}),
+    ),
+    PageSpec(
+        "indlaes-henvisninger",
+        "Indlæs henvisninger",
+        ":material/upload_file:",
+        "Deltagere",
+        frozenset({Role.KOORDINATOR, Role.LEDER}),
+    ),
+    PageSpec(
         "ledelse", "Ledelsesoverblik", ":material/monitoring:", "Ledelse", frozenset({Role.LEDER})
     ),
     PageSpec(
