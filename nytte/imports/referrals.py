@@ -46,6 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "weekdays": ("weekdays", "ugedage", "dage"),
     "caseworker": ("caseworker", "sagsbehandler", "rådgiver", "raadgiver"),
 }
+# The Danish name a problem uses for a field whose column is missing from the file.
+DISPLAY = {f: (aliases[2] if f == "case_ref" else aliases[1]) for f, aliases in COLUMNS.items()}
 REQUIRED = ("case_ref", "benefit_group", "gender", "unit", "referred_on", "expected_start",
             "weekly_hours")
 # Columns that must never be imported, whatever else the file holds.
@@ -239,23 +241,26 @@ def _problems_from(row: int, exc: ValidationError) -> list[ImportProblem]:
 def _map_columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
     """Which file column feeds which field; unknown, forbidden or missing columns."""
     alias_to_field = {alias: f for f, aliases in COLUMNS.items() for alias in aliases}
+    shown = dict(zip(table.columns, table.original_columns, strict=True))
     mapping: dict[str, str] = {}
     problems = []
+    row = table.header_row
     for col in table.columns:
+        name = shown.get(col, col)
         if col in FORBIDDEN_COLUMNS:
-            problems.append(ImportProblem(table.header_row, col, "kolonnen indeholder "
-                            "personoplysninger, som Nytte ikke må gemme; fjern den."))
+            problems.append(ImportProblem(row, name, "kolonnen indeholder personoplysninger, "
+                                          "som Nytte ikke må gemme; fjern den."))
         elif col not in alias_to_field:
-            problems.append(ImportProblem(table.header_row, col, "ukendt kolonne; fjern den "
-                            "eller ret overskriften."))
+            problems.append(ImportProblem(row, name, "ukendt kolonne; fjern den eller ret "
+                                          "overskriften."))
         elif alias_to_field[col] in mapping.values():
-            problems.append(ImportProblem(table.header_row, col,
-                                          f"feltet {alias_to_field[col]} står i to kolonner."))
+            problems.append(ImportProblem(row, name, f"feltet {DISPLAY[alias_to_field[col]]} "
+                                          "står i to kolonner."))
         else:
             mapping[col] = alias_to_field[col]
     for f in REQUIRED:
         if f not in mapping.values():
-            problems.append(ImportProblem(table.header_row, f, "kolonnen mangler."))
+            problems.append(ImportProblem(row, DISPLAY[f], "kolonnen mangler."))
     return mapping, problems
 
 
@@ -294,7 +299,7 @@ def validate_rows(
         raise ImportRejected(problems)
     # Problems name the column as the file's header writes it.
     shown = dict(zip(table.columns, table.original_columns, strict=True))
-    field_column = {f: shown.get(c, c) for c, f in mapping.items()}
+    field_column = {**DISPLAY, **{f: shown.get(c, c) for c, f in mapping.items()}}
     problems = [
         ImportProblem(p.row, shown.get(p.field or "", p.field), p.message)
         for p in cell_problems(table, limits)
