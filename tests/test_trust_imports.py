@@ -91,13 +91,13 @@ ACTIVE_REF = "__active__"  # replaced by a case_ref that has an open referral in
 
 CATALOGUE = [
     # -- encoding, delimiter, structure
-    Case("utf16", lambda: "\ufeff".encode() and csv_bytes(BASE_ROWS, encoding="utf-16"),
+    Case("utf16", lambda: csv_bytes(BASE_ROWS, encoding="utf-16"),
          1, None, "UTF-16"),
     Case("binary-nul", lambda: csv_bytes(BASE_ROWS)[:40] + b"\x00\x01\x02" + b"x" * 50,
          1, None, "binære data"),
     Case("xlsx-named-csv", lambda: xlsx_bytes(BASE_ROWS), None, None, "ikke CSV"),
     Case("comma-delimiter-decimal-comma",
-         lambda: csv_bytes([r[:9] + [r[9]] + r[10:] for r in BASE_ROWS], sep=","),
+         lambda: csv_bytes([[*r[:9], r[9], *r[10:]] for r in BASE_ROWS], sep=","),
          2, "kolonne 13", "anførselstegn"),
     Case("missing-column", lambda: csv_bytes([r[:7] + r[8:] for r in BASE_ROWS],
                                              HEADER[:7] + HEADER[8:]),

@@ -290,7 +290,7 @@ class ImportResult:
     sha256: str
 
 
-def validate_rows(
+def _validate_rows(
     session: Session, principal: Principal, table: Table, today: date, limits: Limits
 ) -> list[ReferralRow]:
     """All rows validated, or ImportRejected with every problem (row and field)."""
@@ -399,7 +399,7 @@ def import_referrals(
         raise AccessDenied("Du er ikke knyttet til en kommune.")
     today = today or date.today()
     table = read_table(data, filename, limits)
-    rows = validate_rows(session, principal, table, today, limits)
+    rows = _validate_rows(session, principal, table, today, limits)
     digest = hashlib.sha256(data).hexdigest()
     existing = {
         p.case_ref: p
