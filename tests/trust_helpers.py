@@ -113,3 +113,110 @@ def shown_text(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(parts)
+
+
+# --- a real OIDC provider and the app with login configured ---------------------------
+
+
+@contextmanager
+def oidc_provider() -> Iterator[str]:
+    """oidc-provider-mock on 127.0.0.1 (a real OpenID provider); yields its issuer URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.server import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration",
+                                            timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("oidc-provider-mock did not start") from None
+                time.sleep(0.2)
+        yield issuer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def register_user(issuer: str, sub: str, claims: dict[str, object]) -> None:
+    """Tell the provider which claims (e.g. groups) the ID token for ``sub`` carries."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    req = urllib.request.Request(
+        f"{issuer}/users/{urllib.parse.quote(sub)}", data=json.dumps(claims).encode(),
+        method="PUT", headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.status == 204
+
+
+def write_auth_secrets(path: Path, issuer: str, app_port: int) -> Path:
+    """A secrets.toml with an [auth] section for the provider; random secrets, in tmp."""
+    import secrets
+
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
+        'client_id = "nytte-test"\n'
+        f'client_secret = "{secrets.token_urlsafe(24)}"\n'
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@contextmanager
+def running_app_with_login(env: dict[str, str], issuer: str, tmp: Path) -> Iterator[str]:
+    """Serve app.py with login against ``issuer``; the secrets file lives in ``tmp``."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.server import free_port
+
+    port = free_port()
+    secrets_file = write_auth_secrets(tmp / "secrets.toml", issuer, port)
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+           f"--server.port={port}", "--server.address=127.0.0.1",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+           f"--secrets.files={secrets_file}"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the app did not start within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
