@@ -32,17 +32,22 @@ browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
 
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check nytte pages app.py tests
+	$(VENV)/bin/ruff check nytte pages app.py tests scripts
 
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy nytte
 
-## audit: known vulnerabilities in the pinned dependencies
+## audit: known vulnerabilities in the pinned dependencies (pip-audit). Fails on a known
+## vulnerability, and also when any package could not be checked (pip-audit itself would
+## call that a pass); NYTTE_AUDIT_ALLOW_UNCHECKED=1 turns the latter into a warning.
 audit: $(DEV_STAMP)
-	$(VENV)/bin/pip-audit --progress-spinner off -r requirements.txt
+	$(PY) scripts/audit_dependencies.py requirements.txt
 
 ## test: the whole suite: lint, types, unit, data layer on SQLite and PostgreSQL, browser
-test: $(DEV_STAMP) browser-deps lint typecheck
+# Within `make test` an advisory service that cannot be reached (this project's machines
+# reach the package index only) is a loud warning, not a failure; known vulnerabilities fail.
+test: export NYTTE_AUDIT_ALLOW_UNCHECKED ?= 1
+test: $(DEV_STAMP) browser-deps lint typecheck audit
 	$(PY) -m pytest -q
 
 bench: $(DEV_STAMP)
