@@ -58,12 +58,14 @@ def _auth_section() -> Mapping[str, Any] | None:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
-def _no_menu() -> None:
-    """Before anyone is known, show no menu at all.
+def _login_screen_menu() -> None:
+    """Before login, show no menu at all.
 
     Without a call to st.navigation in a run, Streamlit lists the files in pages/
-    (its legacy multipage discovery) in the sidebar of the login screen."""
-    st.navigation([st.Page(_nothing, title="Nytte", url_path="start", default=True)],
+    (its legacy multipage discovery) in the sidebar of the login screen. The one
+    hidden page takes the home page's URL path. (Not used in the demo role picker:
+    there it would swallow the first choice of role.)"""
+    st.navigation([st.Page(_nothing, title="Nytte", url_path="forside", default=True)],
                   position="hidden")
 
 
@@ -74,7 +76,7 @@ def _nothing() -> None:
 def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     validate_auth_section(auth)
     if not st.user.is_logged_in:
-        _no_menu()
+        _login_screen_menu()
         st.title("Nytte")
         st.write("Log ind med din kommunes brugerkonto for at fortsætte.")
         st.button("Log ind", on_click=st.login, type="primary")
@@ -82,7 +84,7 @@ def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     rules = load_role_rules(settings.roles_file)
     principal = principal_from_claims(st.user.to_dict(), rules)
     if principal is None:
-        _no_menu()
+        _login_screen_menu()
         st.error("Din bruger har ingen rolle i Nytte. Kontakt kommunens administrator.")
         st.button("Log ud", on_click=st.logout)
         st.stop()
@@ -100,7 +102,6 @@ def _demo_principal(settings: Settings) -> Principal:
         key=DEMO_ROLE_KEY,
     )
     if choice is None:
-        _no_menu()
         st.title("Nytte")
         st.write(
             "Nytte kører i lokal demotilstand uden login. Vælg en rolle i menuen til "
@@ -128,7 +129,6 @@ def main() -> None:
         else:
             principal = _demo_principal(settings)
     except ConfigError as exc:
-        _no_menu()
         st.error(str(exc))
         st.stop()
         return
