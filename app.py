@@ -25,6 +25,7 @@ from nytte.config import ConfigError, Settings, load_settings
 from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
+from nytte.textsafe import md_escape
 from pages import admin, council, home, manager, referral_import, referrals, roll, screening
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
@@ -43,6 +44,7 @@ RENDERERS: dict[str, Callable[[], None]] = {
 }
 
 DEMO_ROLE_KEY = "nytte_demo_role"
+DEMO_ROLE_KEPT = "nytte_demo_role_kept"
 
 
 def _auth_section() -> Mapping[str, Any] | None:
@@ -93,14 +95,18 @@ def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
 
 def _demo_principal(settings: Settings) -> Principal:
     st.sidebar.warning("Lokal demotilstand — ingen login. Kun til demo og test.")
+    # A browser page switch renders the picker as a new widget (its state is lost);
+    # the choice is kept in a plain session key and handed back as the default.
+    kept = st.session_state.get(DEMO_ROLE_KEPT)
     choice = st.sidebar.selectbox(
         "Vælg rolle",
         options=list(Role),
         format_func=lambda r: ROLE_LABELS[r],
-        index=None,
+        index=None if kept is None else list(Role).index(Role(kept)),
         placeholder="Vælg en rolle …",
         key=DEMO_ROLE_KEY,
     )
+    st.session_state[DEMO_ROLE_KEPT] = None if choice is None else Role(choice).value
     if choice is None:
         st.title("Nytte")
         st.write(
@@ -133,7 +139,7 @@ def main() -> None:
         st.stop()
         return
     st.session_state[PRINCIPAL_KEY] = principal
-    st.sidebar.caption(principal.label)
+    st.sidebar.caption(md_escape(principal.label))  # the name comes from the login claims
     if auth is not None:
         st.sidebar.button("Log ud", on_click=st.logout)
 

@@ -16,6 +16,7 @@ from nytte.services.audit_log import (
     export_participant_history,
     search_audit,
 )
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 EXPORT_KEY = "nytte_admin_export"
@@ -60,7 +61,7 @@ def _audit_search(principal: Principal) -> None:
         with db_session() as session:
             rows = search_audit(session, principal, flt)
     except (LookupError, AccessDenied) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # the message quotes what the user typed
         return
     st.caption(f"{fmt_int(len(rows))} hændelser (de nyeste først, højst 1.000).")
     if not rows:
@@ -103,7 +104,7 @@ def _subject_access(principal: Principal) -> None:
             with db_session() as session:
                 export = export_participant_history(session, principal, case_ref)
         except (LookupError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # the message quotes what the user typed
             return
         st.session_state[EXPORT_KEY] = export
     export = st.session_state.get(EXPORT_KEY)

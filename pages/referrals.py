@@ -23,6 +23,7 @@ from nytte.services.referrals import (
     list_referrals,
     update_referral,
 )
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 PAGE = "henvisninger"
@@ -97,7 +98,8 @@ def _edit_form(principal: Principal, view: ReferralView, outcomes: dict[str, str
         st.error(stale)
         st.button("Hent nyeste version", key=f"ref_reload_{rid}", on_click=_forget, args=(rid,))
     with st.form(f"ref_form_{rid}"):
-        st.subheader(f"{view.case_ref} · {view.unit}")
+        st.subheader(md_escape(view.case_ref))
+        st.text(f"{view.unit} · {view.team or 'intet hold'}")  # st.text: never Markdown
         c1, c2, c3 = st.columns(3)
         expected_start = c1.date_input(
             "Forventet start", value=view.expected_start, format="DD-MM-YYYY",
