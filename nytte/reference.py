@@ -83,7 +83,7 @@ def sync_reference_data(session: Session, reference_dir: Path = REFERENCE_DIR) -
     existing_codes = {
         (c.list_name, c.code, c.valid_from): c for c in session.scalars(select(CodeValue))
     }
-    for c in read_code_lists(reference_dir.parent / "codes" / "code_lists.csv"):
+    for c in read_code_lists():
         key = (c.list_name, c.code, c.valid_from)
         if key in existing_codes:
             old = existing_codes[key]

@@ -64,6 +64,14 @@ def test_unmigrated_database_says_run_migrate(tmp_path: Path) -> None:
 def test_missing_reference_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"municipalities\.csv mangler"):
         read_municipalities(tmp_path)
+    out = _cli(
+        "migrate",
+        NYTTE_DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}",
+        NYTTE_REFERENCE_DIR=str(tmp_path / "nowhere"),
+    )
+    assert out.returncode == 2
+    line = _one_sentence(out.stderr)
+    assert "municipalities.csv mangler" in line and "NYTTE_REFERENCE_DIR" in line
 
 
 @pytest.mark.parametrize(

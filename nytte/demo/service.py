@@ -6,7 +6,7 @@ from sqlalchemy import Engine, func, select
 
 from nytte.config import ConfigError
 from nytte.db import check_database
-from nytte.demo.generate import generate
+from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
 from nytte.demo.params import DEMO_MUNICIPALITY
 from nytte.models import Municipality, Participant
@@ -29,9 +29,12 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
     if not codes:
         raise ConfigError("Kommunelisten mangler i databasen; kør 'python -m nytte migrate'.")
     munis = [DEMO_MUNICIPALITY] if scale == "demo" else codes
-    data = generate(scale, seed, munis)
+    counts: dict[str, int] = {}
+    # One transaction for the whole data set: a failure leaves the database empty.
     with engine.begin() as conn:
-        counts = load(conn, data)
+        for batch in iter_generate(scale, seed, munis):
+            for key, n in load(conn, batch).items():
+                counts[key] = counts.get(key, 0) + n
     from nytte.demo.tasks import add_demo_tasks
 
     counts["tasks"] = add_demo_tasks(engine, munis[0] if scale == "demo" else DEMO_MUNICIPALITY)
