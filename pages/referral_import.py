@@ -12,6 +12,7 @@ from nytte.auth import AccessDenied
 from nytte.exports import to_csv_bytes
 from nytte.formats import fmt_decimal, fmt_int
 from nytte.imports import ImportRejected
+from nytte.imports.errors import MAX_LISTED
 from nytte.imports.reader import DEFAULT_LIMITS, MB
 from nytte.imports.referrals import import_referrals
 from pages.common import db_session, guard
@@ -56,13 +57,16 @@ def render() -> None:
             result = import_referrals(session, principal, upload.getvalue(), upload.name)
     except ImportRejected as exc:
         st.error(f"Filen blev ikke indlæst; intet er gemt. {fmt_int(len(exc.problems))} fejl:")
-        st.dataframe(
+        shown = exc.problems[:MAX_LISTED]
+        # st.table: plain text cells that print and can be read aloud (not a canvas).
+        st.table(
             pd.DataFrame(
-                [{"Række": p.row if p.row is not None else "–", "Felt": p.field or "–",
-                  "Fejl": p.message} for p in exc.problems]
-            ),
-            hide_index=True, width="stretch",
+                [{"Række": str(p.row) if p.row is not None else "Filen",
+                  "Felt": p.field or "–", "Fejl": p.message} for p in shown]
+            ).set_index("Række")
         )
+        if len(exc.problems) > len(shown):
+            st.caption(f"… og {fmt_int(len(exc.problems) - len(shown))} fejl mere.")
         return
     except AccessDenied as exc:
         st.error(str(exc))
