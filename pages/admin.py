@@ -48,7 +48,8 @@ def _audit_search(principal: Principal) -> None:
     with st.form("audit_search"):
         c1, c2, c3 = st.columns(3)
         actor = c1.text_input("Bruger (del af bruger-id)", key="audit_actor")
-        action = c2.selectbox("Handling", ["", *actions], key="audit_action")
+        action = c2.selectbox("Handling", ["", *actions], key="audit_action",
+                              format_func=lambda a: a or "Alle handlinger")
         entity = c3.text_input("Objekttype (fx referral, task)", key="audit_entity")
         c4, c5, c6, c7 = st.columns(4)
         entity_id = c4.text_input("Objekt-id", key="audit_entity_id")
@@ -63,7 +64,7 @@ def _audit_search(principal: Principal) -> None:
     except (LookupError, AccessDenied) as exc:
         st.error(md_escape(str(exc)))  # the message quotes what the user typed
         return
-    st.caption(f"{fmt_int(len(rows))} hændelser (de nyeste først, højst 1.000).")
+    st.caption(f"{fmt_int(len(rows))} hændelse(r) (de nyeste først, højst 1.000).")
     if not rows:
         return
     table = pd.DataFrame(

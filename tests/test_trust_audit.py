@@ -141,7 +141,7 @@ def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_p
         st.cache_resource.clear()
         at = render_as("pages.admin", ADMIN)
         assert not at.exception
-        assert "1 hændelser" in shown_text(at)
+        assert "1 hændelse(r)" in shown_text(at)
         assert at.dataframe[0].value["Handling"].tolist() == ["update"]
         at.text_input(key="access_case_ref").input(case_ref)
         at.button[1].click().run()  # the second form's submit button
