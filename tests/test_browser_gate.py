@@ -4,7 +4,7 @@ without the router's gate (Streamlit's legacy pages/ discovery cannot bypass it)
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from tests.server import running_app, wait_for_run
@@ -51,7 +51,8 @@ def test_demo_role_then_page(page: Page, demo_sqlite: Engine) -> None:
         page.locator("[data-testid='stSelectbox']").first.click()
         page.get_by_role("option", name="Leder", exact=True).click()
         wait_for_run(page)
-        assert page.locator("[data-testid='stMetricValue']").count() == 2
+        # The click's rerun may not have started when wait_for_run looks: wait for it.
+        expect(page.locator("[data-testid='stMetricValue']")).to_have_count(2)
         page.get_by_role("link", name="Ledelsesoverblik").click()
         wait_for_run(page)
         assert "Ledelsesoverblik" in page.inner_text("body")

@@ -14,7 +14,7 @@ from nytte.imports.reader import MB
 from nytte.models import Participant
 from tests.server import running_app, wait_for_run
 from tests.test_trust_imports import BASE_ROWS, csv_bytes, with_cell
-from tests.trust_helpers import db_checksum, writable_copy
+from tests.trust_helpers import db_checksum, settle, writable_copy
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +22,12 @@ pytestmark = pytest.mark.browser
 def _upload(page: Page, path: Path) -> str:
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     page.wait_for_timeout(1500)  # the upload, then the rerun it triggers
-    wait_for_run(page)
+    settle(page)
     button = page.get_by_role("button", name="Indlæs filen")
     if button.count():
         button.click()
         page.wait_for_timeout(500)
-        wait_for_run(page)
+        settle(page)
     return page.inner_text("[data-testid='stMain']")
 
 
@@ -50,9 +50,9 @@ def test_import_page(page: Page, demo_sqlite: Engine, tmp_path: Path) -> None:
             wait_for_run(page)
             page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
             page.get_by_role("option", name="Leder", exact=True).click()
-            wait_for_run(page)
+            settle(page)
             page.get_by_role("link", name="Indlæs henvisninger", exact=True).click()
-            wait_for_run(page)
+            settle(page)
             text = _upload(page, bad)
             assert "intet er gemt" in text
             assert "visitationsgruppe" in text and "henvist" in text

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
 
 from tests.server import wait_for_run
-from tests.trust_helpers import oidc_provider, register_user, running_app_with_login
+from tests.trust_helpers import oidc_provider, register_user, running_app_with_login, settle
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def _menu(page: Page) -> list[str]:
 
 def _open(page: Page, title: str) -> str:
     page.get_by_role("link", name=title, exact=True).click()
-    wait_for_run(page)
+    settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
     return page.inner_text("[data-testid='stMain']")
 

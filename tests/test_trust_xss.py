@@ -19,7 +19,7 @@ from nytte.audit import record
 from nytte.auth import Principal, Role
 from nytte.textsafe import md_escape
 from tests.server import running_app, wait_for_run
-from tests.trust_helpers import ROOT, writable_copy
+from tests.trust_helpers import ROOT, settle, writable_copy
 
 UNIT_NAME = ('<img src=x onerror="window.__xss=1">City**korpset** '
              "[klik](https://evil.example/x)")
@@ -87,7 +87,7 @@ def hostile_db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory
 def _choose_role(page: Page, label: str) -> None:
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name=label, exact=True).click()
-    wait_for_run(page)
+    settle(page)
 
 
 def _nothing_ran(page: Page) -> None:
@@ -112,10 +112,10 @@ def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
         _choose_role(page, "Leder")
         _nothing_ran(page)
         page.get_by_role("link", name="Henvisninger", exact=True).click()
-        wait_for_run(page)
+        settle(page)
         page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
         page.get_by_role("option").first.click()
-        wait_for_run(page)
+        settle(page)
         main = page.inner_text("[data-testid='stMain']")
         assert '<img src=x onerror="window.__xss=1">City**korpset** [klik]' in main
         values = page.locator("[data-testid='stMain'] input").evaluate_all(
@@ -124,11 +124,11 @@ def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
         _nothing_ran(page)
         _choose_role(page, "Administrator")
         page.get_by_role("link", name="Administration", exact=True).click()
-        wait_for_run(page)
+        settle(page)
         page.get_by_role("tab", name="Indsigt for en deltager").click()
         page.get_by_label("Sagsreference").last.fill("<img src=x onerror=window.__xss=4>**b**")
         page.get_by_role("button", name="Lav udtræk").click()
-        wait_for_run(page)
+        settle(page)
         assert "<img src=x onerror=window.__xss=4>**b**" in page.inner_text(
             "[data-testid='stMain']")
         _nothing_ran(page)

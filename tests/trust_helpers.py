@@ -220,3 +220,19 @@ def running_app_with_login(env: dict[str, str], issuer: str, tmp: Path) -> Itera
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def settle(page: Any, start_timeout: float = 2000) -> None:
+    """After a click: wait for the rerun it triggers to start, then to finish.
+
+    wait_for_run alone can return before the rerun has begun (the click's message
+    takes a moment to reach the server), and then reads the old page."""
+    from contextlib import suppress
+
+    from tests.server import wait_for_run
+
+    # A timeout here means the rerun was already over, or none was triggered.
+    with suppress(Exception):
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']",
+                               timeout=start_timeout)
+    wait_for_run(page)

@@ -411,6 +411,7 @@ def import_referrals(
         )
     }
     new_people = 0
+    created: list[tuple[ReferralRow, Participant, Referral, dict[str, float]]] = []
     for r in rows:
         person = existing.get(r.case_ref)
         if person is None:
@@ -423,6 +424,7 @@ def import_referrals(
                 birth_year=r.birth_year,
             )
             session.add(person)
+            existing[r.case_ref] = person
             new_people += 1
         per_day = round(r.weekly_hours / len(r.weekdays), 2)
         hours = {col: (per_day if i in r.weekdays else 0.0)
@@ -438,7 +440,9 @@ def import_referrals(
             **hours,
         )
         session.add(referral)
-        session.flush()
+        created.append((r, person, referral, hours))
+    session.flush()  # one round of INSERTs; the ids are needed for the audit events
+    for r, person, referral, hours in created:
         record(
             session, principal, "import_create", "referral", referral.id,
             new={"unit_id": r.unit.id, "team_id": referral.team_id,
