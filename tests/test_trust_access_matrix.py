@@ -40,7 +40,7 @@ OTHER = {
     Role.ADMIN: Principal("a2", "Admin København", Role.ADMIN, OTHER_MUNI),
 }
 # Text that would only be on screen if Greve's person-level data leaked.
-GREVE_MARKERS = ("Service++", "Citykorpset", "SAG-0253")
+GREVE_MARKERS = ("Service++", "Citykorpset", "SAG-0253", "Greve")
 DENIED = "Din rolle giver ikke adgang til denne side."
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
 
 from tests.server import wait_for_run
-from tests.trust_helpers import oidc_provider, register_user, running_app_with_login, settle
+from tests.trust_helpers import ROOT, oidc_provider, register_user, running_app_with_login, settle
 
 pytestmark = pytest.mark.browser
 
@@ -137,3 +137,28 @@ def test_direct_url_without_login_shows_only_the_login(browser: Browser,
         assert marker not in body, (path, marker)
     assert page.locator("[data-testid='stSidebarNavLink']").count() == 0
     assert page.locator("[data-testid='stDataFrame']").count() == 0
+
+
+@pytest.mark.parametrize("path", ["roll", "referrals", "henvisninger", "administration"])
+def test_first_visit_to_a_fresh_server_shows_nothing(browser: Browser, demo_sqlite: Engine,
+                                                     tmp_path: Path, path: str) -> None:
+    """The very first request to a new server shows no data. For a pages/ file name
+    (roll, referrals) Streamlit's legacy discovery runs that file directly; it only
+    defines functions, so the page is empty (its sidebar lists file names, nothing
+    more). For a routed page the router answers with the login screen."""
+    url = demo_sqlite.url.render_as_string(hide_password=False)
+    env = {"NYTTE_DATABASE_URL": url, "NYTTE_REQUIRE_LOGIN": "1"}
+    with oidc_provider() as issuer, running_app_with_login(env, issuer, tmp_path) as base:
+        page = browser.new_context().new_page()
+        page.goto(f"{base}/{path}")
+        wait_for_run(page)
+        body = page.inner_text("body")
+        routed = (ROOT / "pages" / f"{path}.py").exists() is False
+        if routed:
+            assert "Log ind" in body
+            assert page.locator("[data-testid='stSidebarNavLink']").count() == 0
+        for marker in ("Service++", "Citykorpset", "SAG-", "Ret en henvisning", "Revisionsspor",
+                       "Henvisninger", "Morgenregistrering"):
+            assert marker not in body, (path, marker)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stDataFrame']").count() == 0

@@ -67,7 +67,6 @@ class ImportContext:
     teams: dict[tuple[int, str], Team]
     benefit_codes: set[str]  # any code of the list; validity on the date is checked later
     visitation_codes: set[str]
-    session: Session
 
 
 class ReferralRow(BaseModel):
@@ -279,7 +278,7 @@ def _context(session: Session, principal: Principal, today: date) -> ImportConte
     # accept any code of the list here; _code_validity checks the referral date.
     benefit = set(code_labels(session, "benefit_group"))
     visitation = set(code_labels(session, "visitation_group"))
-    return ImportContext(today, by_name, teams, benefit, visitation, session)
+    return ImportContext(today, by_name, teams, benefit, visitation)
 
 
 @dataclass(frozen=True)
@@ -300,12 +299,14 @@ def _validate_rows(
     # Problems name the column as the file's header writes it.
     shown = dict(zip(table.columns, table.original_columns, strict=True))
     field_column = {**DISPLAY, **{f: shown.get(c, c) for c, f in mapping.items()}}
+    raw_cell_problems = cell_problems(table, limits)
     problems = [
         ImportProblem(p.row, shown.get(p.field or "", p.field), p.message)
-        for p in cell_problems(table, limits)
+        for p in raw_cell_problems
     ]
-    bad_cells = {(p.row, mapping.get(c)) for p in cell_problems(table, limits)
-                 for c in [p.field or ""]}
+    # A cell already refused (formula, control characters) is not validated again.
+    bad_cells = {(p.row, mapping.get(p.field or "")) for p in raw_cell_problems}
+    bad_rows = {p.row for p in raw_cell_problems}
     ctx = _context(session, principal, today)
     valid: list[tuple[int, ReferralRow]] = []
     for row, values in table.rows:
@@ -323,7 +324,7 @@ def _validate_rows(
                 if (row, p.field) not in bad_cells
             )
             continue
-        if not any(r == row for r, _ in bad_cells):
+        if row not in bad_rows:
             valid.append((row, model))
     problems.extend(
         ImportProblem(p.row, field_column.get(p.field or "", p.field), p.message)
