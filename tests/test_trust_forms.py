@@ -125,3 +125,18 @@ def test_cell_parsers() -> None:
     assert is_formula("=1") and is_formula("+x") and not is_formula("-3,5")
     with pytest.raises(ValueError, match="ikke findes"):
         parse_date("29-02-2027")
+
+
+def test_free_text_types_refuse_cpr_and_control_characters() -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from nytte.validation import FreeText
+
+    class Note(BaseModel):
+        note: FreeText = ""
+
+    assert Note(note="  Kom kl. 9 ").note == "Kom kl. 9"
+    assert Note(note="Tlf. 12 34 56 78").note  # eight digits: not a CPR number
+    for bad in ("Borger 0101901234", "Borger 010190 1234", "abc\u202edcba", "x" * 501):
+        with pytest.raises(ValidationError):
+            Note(note=bad)

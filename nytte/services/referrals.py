@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -17,11 +17,10 @@ from nytte.access import PERSON_LEVEL, requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_unit
 from nytte.concurrency import apply_versioned
-from nytte.imports.cells import has_control_characters
 from nytte.models import WEEKDAY_COLUMNS, Participant, Referral, Team, Unit
-from nytte.privacy import find_cpr_like
 from nytte.reference import code_labels
 from nytte.services.org import visible_unit_ids
+from nytte.validation import ShortText
 
 FIELD_LABELS = {
     "expected_start": "Forventet start",
@@ -61,21 +60,12 @@ class ReferralEdit(BaseModel):
     expected_start: date
     ended_on: date | None = None
     exit_outcome: str | None = None
-    caseworker_ref: str = Field(default="", max_length=80)
+    caseworker_ref: ShortText = ""
     mon_hours: float = Field(ge=0, le=12)
     tue_hours: float = Field(ge=0, le=12)
     wed_hours: float = Field(ge=0, le=12)
     thu_hours: float = Field(ge=0, le=12)
     fri_hours: float = Field(ge=0, le=12)
-
-    @field_validator("caseworker_ref")
-    @classmethod
-    def _free_text(cls, v: str) -> str:
-        if find_cpr_like(v):
-            raise ValueError("ligner et CPR-nummer, som ikke må registreres")
-        if has_control_characters(v):
-            raise ValueError("indeholder usynlige styretegn")
-        return v.strip()
 
     @model_validator(mode="after")
     def _ending(self) -> ReferralEdit:
