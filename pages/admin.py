@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from nytte.audit_guard import require_audit
 from nytte.auth import AccessDenied, Principal
 from nytte.formats import fmt_datetime, fmt_int
 from nytte.retention import RetentionSettings
@@ -103,6 +104,7 @@ def _subject_access(principal: Principal) -> None:
             return
         try:
             with db_session() as session:
+                require_audit(session)
                 export = export_participant_history(session, principal, case_ref)
         except (LookupError, AccessDenied) as exc:
             st.error(md_escape(str(exc)))  # the message quotes what the user typed
