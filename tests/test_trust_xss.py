@@ -7,6 +7,7 @@ audit trail, opens the pages that show them, and finds nothing executed or rende
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +133,55 @@ def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
         assert "<img src=x onerror=window.__xss=4>**b**" in page.inner_text(
             "[data-testid='stMain']")
         _nothing_ran(page)
+
+
+# --- every page: stored text never reaches a Markdown-reading element unescaped ---------
+
+MARKDOWN_ELEMENTS = {"Markdown", "Caption", "Title", "Header", "Subheader", "Error", "Warning",
+                     "Info", "Success", "Toast", "Expander", "Tab"}
+
+
+def _markdown_sources(at: object) -> list[str]:
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+        kind = type(node).__name__
+        if kind in MARKDOWN_ELEMENTS:
+            out.append(str(getattr(node, "value", "") or getattr(node, "label", "")))
+        elif kind == "Metric":
+            out.append(str(getattr(node, "label", "")))
+
+    walk(at._tree)  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize("page", [p.key for p in __import__("nytte.navigation",
+                                                            fromlist=["PAGES"]).PAGES])
+def test_stored_text_is_escaped_in_markdown_on_every_page(
+    page: str, hostile_db: Engine, app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    from nytte.navigation import PAGES_BY_KEY
+    from tests.trust_helpers import page_modules, render_as
+
+    monkeypatch.setenv("NYTTE_DATABASE_URL", hostile_db.url.render_as_string(False))
+    st.cache_resource.clear()
+    principals = {
+        Role.LEDER: Principal("l", "Leder", Role.LEDER, "0253"),
+        Role.KOORDINATOR: Principal("k", "K", Role.KOORDINATOR, "0253", frozenset({1, 2})),
+        Role.ADMIN: Principal("a", "A", Role.ADMIN, "0253"),
+        Role.RAAD: Principal("r", "R", Role.RAAD, region_code="1085"),
+    }
+    for role in PAGES_BY_KEY[page].roles:
+        at = render_as(page_modules()[page], principals[role])
+        assert not at.exception, [e.value for e in at.exception]
+        for source in _markdown_sources(at):
+            live = re.sub(r"\\.", "", source)  # what is left once escaped characters go
+            for raw in ("**korpset**", "[klik]", "<img", "<script"):
+                assert raw not in live, (page, role, source)
+    st.cache_resource.clear()
