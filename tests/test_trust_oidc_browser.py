@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from tests.server import wait_for_run
@@ -90,6 +90,15 @@ def test_coordinator_logs_in_and_sees_own_unit_only(browser: Browser,
     assert "Søg" not in page.inner_text("[data-testid='stMain']")
     assert "Revisionsspor" not in page.inner_text("body")
     page.screenshot(path=str(Path("test-results") / "oidc_coordinator.png"))
+    # Logging out ends the session: back to the login screen, nothing else.
+    page.goto(base)  # (closes the "page not found" dialog)
+    wait_for_run(page)
+    page.get_by_role("button", name="Log ud").click()
+    page.wait_for_timeout(1500)  # Streamlit clears its cookie (and may visit the provider)
+    page.goto(base)
+    wait_for_run(page)
+    expect(page.get_by_role("button", name="Log ind")).to_be_visible()
+    assert "Citykorpset" not in page.inner_text("body")
 
 
 def test_reviewer_logs_in_and_sees_no_person_level_data(browser: Browser,
