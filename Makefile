@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ test: $(DEV_STAMP) browser-deps lint typecheck audit
 
 bench: $(DEV_STAMP)
 	$(PY) -m nytte bench
+
+## bench-attendance: a 50-person roll save and each attendance page (AppTest, warm cache)
+bench-attendance: $(DEV_STAMP)
+	$(PY) -m nytte attendance bench
+
+## evaluate-attendance: the at-risk evaluation and the forecast backtest, written to docs/
+evaluate-attendance: $(STAMP)
+	$(PY) -m nytte attendance evaluate all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

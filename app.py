@@ -26,7 +26,21 @@ from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
 from nytte.textsafe import md_escape
-from pages import admin, council, home, manager, referral_import, referrals, roll, screening
+from pages import (
+    absence_notices,
+    admin,
+    at_risk,
+    attendance_overview,
+    capacity,
+    council,
+    home,
+    manager,
+    referral_funnel,
+    referral_import,
+    referrals,
+    roll,
+    screening,
+)
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
@@ -35,6 +49,12 @@ from pages.common import PRINCIPAL_KEY, db_session, engine
 RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
+    # Attendance and capacity (issue 3)
+    "fremmoedeoverblik": attendance_overview.render,
+    "kapacitet": capacity.render,
+    "tragt": referral_funnel.render,
+    "fravaer": absence_notices.render,
+    "risikoliste": at_risk.render,
     "opgavescreening": screening.render,
     "ledelse": manager.render,
     "raad": council.render,

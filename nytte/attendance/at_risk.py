@@ -1,0 +1,308 @@
+"""The at-risk list: participants whose attendance is slipping, ranked by a model.
+
+A logistic regression (scikit-learn) on attendance history only: recent attendance,
+unexcused absences, the trend, a weekday pattern and time since start. The label
+is "came on fewer than half of the expected days in the next two weeks". A linear
+model is chosen so every person's place on the list can be explained by the facts
+that put them there (the largest contributions), in words a team leader can check.
+
+The list advises; it decides nothing about anyone (GDPR art. 22). Only participants
+who have come at least once are scored: those who never came are in the funnel."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sqlalchemy.orm import Session
+
+from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
+from nytte.auth import Principal
+from nytte.formats import fmt_pct
+
+FEATURES = (
+    "rate_last10",
+    "trend",
+    "unexcused_last10",
+    "absent_streak",
+    "weekday_gap",
+    "weeks_since_start",
+    "partial_share",
+)
+FEATURE_LABELS = {
+    "rate_last10": "Fremmøde de seneste 10 forventede dage",
+    "trend": "Udvikling mod de 10 dage før",
+    "unexcused_last10": "Udeblivelser uden grund de seneste 10 dage",
+    "absent_streak": "Fraværsdage i træk",
+    "weekday_gap": "Fravær samlet på én ugedag",
+    "weeks_since_start": "Uger siden start",
+    "partial_share": "Dage med færre timer end skemaet",
+}
+LABEL_DAYS = 14  # the next two weeks
+LABEL_MIN_ROWS = 3
+MIN_HISTORY = 5
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
+
+
+def _features_at(
+    days: np.ndarray,
+    present: np.ndarray,
+    unexcused: np.ndarray,
+    partial: np.ndarray,
+    weekday: np.ndarray,
+    start: np.datetime64,
+    as_of: np.datetime64,
+) -> dict[str, float] | None:
+    """Features from rows before ``as_of`` (None if too little history)."""
+    k = int(np.searchsorted(days, as_of))
+    if k < MIN_HISTORY or not present[:k].any():
+        return None
+    p = present[:k]
+    last = p[-10:]
+    prev = p[-20:-10] if k > 10 else last
+    streak = len(p) - 1 - int(np.flatnonzero(p)[-1])
+    absent = ~p
+    gap = 0.0
+    if absent.any():
+        wd = weekday[:k]
+        overall = absent.mean()
+        for d in range(5):
+            sel = wd == d
+            if sel.sum() >= 3:
+                gap = max(gap, float(absent[sel].mean() - overall))
+    return {
+        "rate_last10": float(last.mean()),
+        "trend": float(last.mean() - prev.mean()),
+        "unexcused_last10": float(unexcused[:k][-10:].sum()),
+        "absent_streak": float(streak),
+        "weekday_gap": gap,
+        "weeks_since_start": float((as_of - start).astype(int)) / 7.0,
+        "partial_share": float(partial[:k][-20:].mean()),
+    }
+
+
+def build_samples(
+    att: pd.DataFrame,
+    refs: pd.DataFrame,
+    as_of_days: list[date],
+    *,
+    with_label: bool = True,
+) -> pd.DataFrame:
+    """One row per (referral, as-of day) with features and, if asked, the label."""
+    if att.empty:
+        return pd.DataFrame(columns=["referral_id", "as_of", *FEATURES, "label"])
+    att = att.sort_values(["referral_id", "day"])
+    starts = dict(
+        zip(
+            refs["referral_id"],
+            refs["expected_start"].to_numpy().astype("datetime64[D]"),
+            strict=True,
+        )
+    )
+    ends = dict(zip(refs["referral_id"], refs["ended_on"], strict=True))
+    as_of_arr = np.array(as_of_days, dtype="datetime64[D]")
+    out: list[dict[str, object]] = []
+    rid_all = att["referral_id"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, rid_all[1:] != rid_all[:-1], True])
+    day_all = att["day"].to_numpy().astype("datetime64[D]")
+    pres_all = att["present"].to_numpy()
+    unex_all = (att["reason_code"] == "unexcused").to_numpy(dtype=bool)
+    part_all = pres_all & (att["hours"].to_numpy() < att["expected_hours"].to_numpy() - 1e-9)
+    wd_all = att["day"].dt.day_of_week.to_numpy()
+    for a, b in itertools.pairwise(bounds):
+        rid = int(rid_all[a])
+        days = day_all[a:b]
+        start = starts.get(rid, days[0])
+        end = ends.get(rid)
+        end64 = np.datetime64(end.date()) if isinstance(end, pd.Timestamp) else None
+        cands = as_of_arr[as_of_arr > days[0]]
+        if with_label:  # an outcome needs rows after the as-of day
+            cands = cands[cands <= days[-1]]
+        for as_of in cands:
+            if end64 is not None and end64 < as_of:
+                continue
+            f = _features_at(
+                days, pres_all[a:b], unex_all[a:b], part_all[a:b], wd_all[a:b], start, as_of
+            )
+            if f is None:
+                continue
+            row: dict[str, object] = {"referral_id": rid, "as_of": as_of, **f}
+            if with_label:
+                lo = int(np.searchsorted(days, as_of))
+                hi = int(np.searchsorted(days, as_of + LABEL_DAYS))
+                if hi - lo < LABEL_MIN_ROWS:
+                    continue
+                row["label"] = float(pres_all[a:b][lo:hi].mean() < 0.5)
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def mondays(start: date, end: date) -> list[date]:
+    first = start + timedelta(days=(7 - start.weekday()) % 7)
+    return [first + timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
+
+
+def train(samples: pd.DataFrame) -> Pipeline:
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+    model.fit(samples[list(FEATURES)].to_numpy(), samples["label"].to_numpy().astype(int))
+    return model
+
+
+def contributions(model: Pipeline, x: np.ndarray) -> np.ndarray:
+    """Each feature's push on the log-odds, against the average participant."""
+    scaler: StandardScaler = model.named_steps["standardscaler"]
+    lr: LogisticRegression = model.named_steps["logisticregression"]
+    z = (x - scaler.mean_) / scaler.scale_
+    return np.asarray(z * lr.coef_[0])
+
+
+def explain(name: str, value: float, row: pd.Series) -> str:
+    """A fact a team leader can check, in Danish."""
+    if name == "rate_last10":
+        return f"Mødt {fmt_pct(value)} af de seneste 10 forventede dage"
+    if name == "trend":
+        before = row["rate_last10"] - value
+        return f"Faldende: {fmt_pct(row['rate_last10'])} mod {fmt_pct(before)} de 10 dage før"
+    if name == "unexcused_last10":
+        return f"{int(value)} udeblivelse(r) uden rimelig grund de seneste 10 dage"
+    if name == "absent_streak":
+        return f"Fraværende de seneste {int(value)} forventede dage i træk"
+    if name == "weekday_gap":
+        return "Fraværet samler sig på én ugedag"
+    if name == "weeks_since_start":
+        return f"Uge {int(value) + 1} i forløbet"
+    if name == "partial_share":
+        return f"Færre timer end skemaet på {fmt_pct(value)} af de seneste 20 dage"
+    return name
+
+
+@dataclass(frozen=True)
+class AtRiskList:
+    as_of: date
+    trained_on: int  # samples
+    frame: pd.DataFrame  # case_ref, team, probability, reasons, features
+
+
+def at_risk_list(
+    session: Session,
+    principal: Principal,
+    unit_id: int | None,
+    as_of: date,
+    history_start: date,
+    top: int = 25,
+) -> AtRiskList:
+    """Active participants ranked by the model's risk, with the facts behind each."""
+    units = scope_units(session, principal, unit_id)
+    att = attendance_frame(session, units or [-1], history_start, as_of - timedelta(days=1))
+    refs = referral_frame(session, units or [-1])
+    # Train on weeks whose two-week outcome is known before as_of.
+    train_days = [d for d in mondays(history_start, as_of) if d + timedelta(LABEL_DAYS) <= as_of]
+    samples = build_samples(att, refs, train_days)
+    if samples.empty or samples["label"].nunique() < 2:
+        return AtRiskList(as_of, 0, pd.DataFrame())
+    model = train(samples)
+    active = refs[
+        (refs["expected_start"] <= pd.Timestamp(as_of))
+        & (refs["ended_on"].isna() | (refs["ended_on"] >= pd.Timestamp(as_of)))
+    ]
+    now = build_samples(
+        att[att["referral_id"].isin(active["referral_id"])], active, [as_of], with_label=False
+    )
+    if now.empty:
+        return AtRiskList(as_of, len(samples), pd.DataFrame())
+    x = now[list(FEATURES)].to_numpy()
+    now["probability"] = model.predict_proba(x)[:, 1]
+    contrib = contributions(model, x)
+    reasons = []
+    for i, (_, row) in enumerate(now.iterrows()):
+        order = np.argsort(-contrib[i])
+        facts = [
+            explain(FEATURES[j], float(row[FEATURES[j]]), row)
+            for j in order[:3]
+            if contrib[i][j] > 0.1
+        ]
+        reasons.append(facts)
+    now["reasons"] = reasons
+    teams = team_frame(session, units or [-1])
+    names = dict(zip(teams["team_id"], teams["team"], strict=True))
+    now = now.merge(active[["referral_id", "case_ref", "team_id"]], on="referral_id")
+    now["team"] = now["team_id"].map(lambda t: names.get(t, ""))
+    now = now.sort_values("probability", ascending=False).head(top).reset_index(drop=True)
+    return AtRiskList(as_of, len(samples), now)
+
+
+# --- evaluation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    cutoff: date
+    train_n: int
+    test_n: int
+    train_positive: float
+    test_positive: float
+    auc: float
+    auc_baseline: float  # ranking by the last-10-days rate alone
+    brier: float
+    brier_baseline: float  # always predicting the training base rate
+    calibration: pd.DataFrame  # bin, n, mean_predicted, observed
+    coefficients: dict[str, float]
+    top_decile_precision: float
+    false_negatives: pd.DataFrame  # summary of missed cases
+    false_positives: pd.DataFrame
+    missed_share_with_high_rate: float
+
+
+def evaluate(
+    att: pd.DataFrame, refs: pd.DataFrame, start: date, end: date, holdout_days: int = 182
+) -> Evaluation:
+    """Time-ordered hold-out: train on as-of weeks whose outcome ends before the
+    cutoff, test on as-of weeks from the cutoff on (the last ``holdout_days``)."""
+    cutoff = end - timedelta(days=holdout_days)
+    days = mondays(start, end - timedelta(days=LABEL_DAYS))
+    samples = build_samples(att, refs, days)
+    samples["as_of"] = pd.to_datetime(samples["as_of"])
+    tr = samples[samples["as_of"] + pd.Timedelta(days=LABEL_DAYS) <= pd.Timestamp(cutoff)]
+    te = samples[samples["as_of"] >= pd.Timestamp(cutoff)]
+    model = train(tr)
+    p = model.predict_proba(te[list(FEATURES)].to_numpy())[:, 1]
+    y = te["label"].to_numpy().astype(int)
+    bins = np.minimum((p * 10).astype(int), 9)
+    cal = (
+        pd.DataFrame({"bin": bins, "p": p, "y": y})
+        .groupby("bin")
+        .agg(n=("y", "size"), mean_predicted=("p", "mean"), observed=("y", "mean"))
+        .reset_index()
+    )
+    threshold = float(np.quantile(p, 0.9))
+    top = p >= threshold
+    pred = p >= 0.5
+    te = te.assign(p=p)
+    fn = te[(y == 1) & ~pred]
+    fp = te[(y == 0) & pred]
+    lr: LogisticRegression = model.named_steps["logisticregression"]
+    cols = list(FEATURES)
+    return Evaluation(
+        cutoff=cutoff,
+        train_n=len(tr),
+        test_n=len(te),
+        train_positive=float(tr["label"].mean()),
+        test_positive=float(y.mean()),
+        auc=float(roc_auc_score(y, p)),
+        auc_baseline=float(roc_auc_score(y, 1 - te["rate_last10"].to_numpy())),
+        brier=float(brier_score_loss(y, p)),
+        brier_baseline=float(brier_score_loss(y, np.full(len(y), tr["label"].mean()))),
+        calibration=cal,
+        coefficients=dict(zip(cols, (float(c) for c in lr.coef_[0]), strict=True)),
+        top_decile_precision=float(y[top].mean()) if top.any() else float("nan"),
+        false_negatives=fn[[*cols, "p"]].describe().loc[["count", "mean", "50%"]],
+        false_positives=fp[[*cols, "p"]].describe().loc[["count", "mean", "50%"]],
+        missed_share_with_high_rate=float((fn["rate_last10"] >= 0.8).mean()) if len(fn) else 0.0,
+    )

@@ -1,0 +1,106 @@
+"""Fremmødeoverblik: attendance rate by week, team, benefit and visitation group,
+and a weekday × week heatmap. Every figure has its definition one click away."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from nytte.auth import AccessDenied
+from nytte.formats import fmt_int, fmt_pct
+from pages.attendance_data import cached_attendance, definition_popover, period_filter, unit_filter
+from pages.common import guard
+
+
+def _group_table(df: pd.DataFrame, label: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            label: df["group"],
+            "Forventede dage": [fmt_int(v) for v in df["expected"]],
+            "Mødte dage": [fmt_int(v) for v in df["present"]],
+            "Fremmødeprocent": [fmt_pct(v) for v in df["rate"]],
+        }
+    )
+
+
+def render() -> None:
+    principal = guard("fremmoedeoverblik")
+    st.title("Fremmødeoverblik")
+    today = date.today()
+    c1, c2 = st.columns(2)
+    with c1:
+        unit_id = unit_filter(principal, "fremmoedeoverblik:unit")
+    with c2:
+        start, end = period_filter("fremmoedeoverblik:period", 182, today)
+    try:
+        dash = cached_attendance(principal, unit_id, start, end)
+    except AccessDenied as exc:
+        st.error(str(exc))
+        return
+    t = dash.totals
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Fremmødeprocent", fmt_pct(t.attendance_rate))
+    m2.metric("Forventede dage", fmt_int(t.expected_days))
+    m3.metric("Timeandel", fmt_pct(t.hours_rate))
+    m4.metric("Udeblivelser uden rimelig grund", fmt_pct(t.unexcused_rate))
+    d1, d2, d3, d4 = st.columns(4)
+    with d1:
+        definition_popover("attendance_rate")
+    with d2:
+        definition_popover("expected_days")
+    with d3:
+        definition_popover("hours_rate")
+    with d4:
+        definition_popover("unexcused_rate")
+    if t.expected_days == 0:
+        st.info("Ingen registreret fremmøde i perioden.")
+        return
+
+    st.subheader("Fremmødeprocent pr. uge")
+    weekly = dash.weekly.assign(rate_pct=dash.weekly["rate"] * 100)
+    fig = px.line(
+        weekly,
+        x="week",
+        y="rate_pct",
+        markers=True,
+        labels={"week": "Uge (mandag)", "rate_pct": "Fremmøde (%)"},
+    )
+    fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(tickformat="%d-%m-%Y")
+    fig.update_layout(separators=",.", height=300, margin={"t": 10, "b": 10})
+    st.plotly_chart(fig, key="fremmoedeoverblik:weekly")
+    definition_popover("attendance_rate")
+
+    st.subheader("Fremmøde pr. ugedag og uge")
+    hm = dash.heatmap
+    heat = go.Figure(
+        go.Heatmap(
+            z=(hm.to_numpy() * 100).round(0),
+            x=list(hm.columns),
+            y=list(hm.index),
+            zmin=0,
+            zmax=100,
+            colorscale="RdYlGn",
+            colorbar={"title": "%"},
+            hovertemplate="%{y}, %{x}: %{z:.0f} %<extra></extra>",
+        )
+    )
+    heat.update_yaxes(autorange="reversed")
+    heat.update_layout(separators=",.", height=280, margin={"t": 10, "b": 10})
+    st.plotly_chart(heat, key="fremmoedeoverblik:heatmap")
+    definition_popover("heatmap")
+
+    st.subheader("Fordelt på hold og grupper")
+    tab_team, tab_benefit, tab_visit = st.tabs(["Hold", "Ydelsesgruppe", "Visitationsgruppe"])
+    for tab, frame, label in (
+        (tab_team, dash.by_team, "Hold"),
+        (tab_benefit, dash.by_benefit, "Ydelsesgruppe"),
+        (tab_visit, dash.by_visitation, "Visitationsgruppe"),
+    ):
+        with tab:
+            st.dataframe(_group_table(frame, label), hide_index=True)
+    definition_popover("attendance_rate")

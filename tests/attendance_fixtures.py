@@ -1,0 +1,64 @@
+"""Fixtures for the attendance tests: a writable demo database per backend.
+
+Writes happen in a session that the test rolls back (the roll services only flush),
+so one demo database per module and backend serves every write test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from nytte.auth import Principal, Role, demo_principal
+from nytte.db import make_engine, session_factory
+from nytte.demo.service import fill_demo
+from nytte.migrate import upgrade
+from tests.conftest import create_pg_database, drop_pg_database
+
+DAY = date(2026, 11, 23)  # the Monday after the demo data ends: nobody registered yet
+CITY = 2  # Citykorpset
+SERVICE = 1  # Service++
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def writable_demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("att") / "w.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        fill_demo(engine, "demo", seed=1)
+        yield engine
+        engine.dispose()
+        return
+    url, name = create_pg_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    fill_demo(engine, "demo", seed=1)
+    yield engine
+    engine.dispose()
+    drop_pg_database(name)
+
+
+@pytest.fixture
+def session(writable_demo: Engine) -> Iterator[Session]:
+    """A session whose writes are rolled back after the test."""
+    s = session_factory(writable_demo)()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+def coordinator(units: tuple[int, ...] = (SERVICE, CITY)) -> Principal:
+    return demo_principal(Role.KOORDINATOR, "0253", units, "1085")
+
+
+def manager() -> Principal:
+    return demo_principal(Role.LEDER, "0253", (), "1085")

@@ -1,0 +1,126 @@
+"""The attendance pages in AppTest: the roll saves ("Alle mødt" then exceptions),
+the dashboards refresh after a save, definitions are one click away, and the
+at-risk page says it only advises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from nytte.attendance.bench import demo_database
+from nytte.auth import Role
+from nytte.db import dispose_engines, session_scope
+from nytte.models import ABSENT, Attendance
+from tests.apptest_helpers import open_page
+
+DAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    import streamlit as st
+
+    path = tmp_path / "pages.db"
+    demo_database(path).dispose()
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    dispose_engines()
+
+
+def _rows(url: str) -> list[Attendance]:
+    from nytte.db import make_engine
+
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        rows = list(s.scalars(select(Attendance).where(Attendance.day == DAY)))
+    engine.dispose()
+    return rows
+
+
+def test_all_present_then_exceptions_then_save(own_db: str) -> None:
+    at = open_page(Role.KOORDINATOR, "fremmoede")
+    assert not at.exception
+    at.selectbox(key="fremmoede:unit").select_index(1).run()  # Citykorpset
+    at.date_input(key="fremmoede:day").set_value(DAY).run()
+    ctx = f"2:None:{DAY.isoformat()}"
+    at.button(key=f"fremmoede:allbtn:{ctx}").click().run()
+    absent = _two_on_the_roll()
+    at.multiselect(key=f"fremmoede:who:{ctx}").set_value(absent)
+    at.selectbox(key=f"fremmoede:why:{ctx}").select("Udeblevet uden rimelig grund")
+    at.button(key=f"FormSubmitter:fremmoede:exc:{ctx}-Sæt som fravær").click().run()
+    assert not at.exception
+    at.button(key=f"fremmoede:save:{ctx}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Gemt:" in s.value for s in at.success), [e.value for e in at.error]
+    rows = _rows(own_db)
+    assert len(rows) >= 25
+    gone = {r.referral_id for r in rows if r.status == ABSENT}
+    assert gone == set(absent)
+    assert all(r.reason_code == "unexcused" for r in rows if r.status == ABSENT)
+
+
+def _two_on_the_roll() -> list[int]:
+    from nytte.attendance.roll import read_roll
+    from nytte.auth import demo_principal
+    from nytte.db import get_engine
+
+    with session_scope(get_engine()) as s:
+        sheet = read_roll(s, demo_principal(Role.KOORDINATOR, "0253", [1, 2], "1085"), 2, DAY)
+    return [sheet.lines[1].referral_id, sheet.lines[4].referral_id]
+
+
+def test_dashboards_refresh_after_a_roll_is_saved(own_db: str) -> None:
+    at = open_page(Role.KOORDINATOR, "fremmoedeoverblik")
+    at.date_input(key="fremmoedeoverblik:period").set_value((DAY, DAY)).run()
+    before = [m.value for m in at.metric if m.label == "Forventede dage"]
+    assert before == ["0"]
+    roll = open_page(Role.KOORDINATOR, "fremmoede")
+    roll.selectbox(key="fremmoede:unit").select_index(1).run()
+    roll.date_input(key="fremmoede:day").set_value(DAY).run()
+    ctx = f"2:None:{DAY.isoformat()}"
+    roll.button(key=f"fremmoede:allbtn:{ctx}").click().run()
+    roll.button(key=f"fremmoede:save:{ctx}").click().run()
+    assert any("Gemt:" in s.value for s in roll.success)
+    at.run()  # same session, same parameters: the cache must have been cleared
+    after = [m.value for m in at.metric if m.label == "Forventede dage"]
+    assert after == [str(len(_rows(own_db)))] and after != before
+
+
+def test_a_roll_for_a_holiday_shows_why(app_db: str) -> None:
+    at = open_page(Role.KOORDINATOR, "fremmoede")
+    at.date_input(key="fremmoede:day").set_value(date(2025, 12, 25)).run()
+    assert any("Helligdag" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("page", "definition"),
+    [
+        ("fremmoedeoverblik", "Fremmødeprocent"),
+        ("kapacitet", "Indskrevne"),
+        ("tragt", "Stabilt fremmøde"),
+        ("fravaer", "Fraværsmeddelelse"),
+        ("risikoliste", "Risiko for faldende fremmøde"),
+    ],
+)
+def test_each_dashboard_has_its_definitions(app_db: str, page: str, definition: str) -> None:
+    at = open_page(Role.LEDER, page)
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [m.value for m in at.markdown]
+    assert f"**{definition}**" in texts
+
+
+def test_the_at_risk_page_says_it_only_advises(app_db: str) -> None:
+    at = open_page(Role.KOORDINATOR, "risikoliste")
+    assert any("art. 22" in w.value for w in at.warning)
+    assert at.dataframe and len(at.dataframe[0].value) > 0
+    assert "Hvorfor på listen" in at.dataframe[0].value.columns
