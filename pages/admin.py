@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +12,8 @@ from nytte.retention import RetentionSettings
 from nytte.services.audit_log import (
     AuditFilter,
     audit_actions,
+    audit_row_cells,
+    export_audit_search,
     export_participant_history,
     search_audit,
 )
@@ -21,6 +21,7 @@ from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 EXPORT_KEY = "nytte_admin_export"
+AUDIT_EXPORT_KEY = "nytte_admin_audit_export"
 
 
 def render() -> None:
@@ -57,7 +58,8 @@ def _audit_search(principal: Principal) -> None:
         case_ref = c5.text_input("Sagsreference", key="audit_case_ref")
         date_from = c6.date_input("Fra", value=None, format="DD-MM-YYYY", key="audit_from")
         date_to = c7.date_input("Til", value=None, format="DD-MM-YYYY", key="audit_to")
-        st.form_submit_button("Søg", type="primary")
+        if st.form_submit_button("Søg", type="primary"):
+            st.session_state.pop(AUDIT_EXPORT_KEY, None)  # a new search: a new export
     flt = AuditFilter(actor, action or "", entity, entity_id, case_ref, date_from, date_to)
     try:
         with db_session() as session:
@@ -69,23 +71,18 @@ def _audit_search(principal: Principal) -> None:
     if not rows:
         return
     table = pd.DataFrame(
-        [
-            {
-                "Tidspunkt (UTC)": fmt_datetime(r.occurred_at),
-                "Bruger": r.actor,
-                "Rolle": r.actor_role,
-                "Handling": r.action,
-                "Objekt": r.entity,
-                "Id": r.entity_id,
-                "Deltager-id": r.participant_id,
-                "Begrundelse": r.reason,
-                "Før": json.dumps(r.old, ensure_ascii=False) if r.old else "",
-                "Efter": json.dumps(r.new, ensure_ascii=False) if r.new else "",
-            }
-            for r in rows
-        ]
+        [{**audit_row_cells(r), "Tidspunkt (UTC)": fmt_datetime(r.occurred_at)} for r in rows]
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    if st.button("Eksportér resultatet (CSV)", key="audit_export"):
+        with db_session() as session:
+            require_audit(session)
+            st.session_state[AUDIT_EXPORT_KEY] = export_audit_search(session, principal, flt)
+    if st.session_state.get(AUDIT_EXPORT_KEY):
+        st.download_button(
+            "Hent CSV", st.session_state[AUDIT_EXPORT_KEY], file_name="revisionsspor.csv",
+            mime="text/csv", key="audit_download",
+        )
 
 
 def _subject_access(principal: Principal) -> None:

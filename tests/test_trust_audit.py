@@ -96,6 +96,24 @@ def test_search_by_who_what_entity_and_period(demo_sqlite: Engine, tmp_path: Pat
             assert search_audit(s, ADMIN, AuditFilter(actor="%")) == []
 
 
+def test_audit_search_export_is_neutralised_and_audited(demo_sqlite: Engine,
+                                                        tmp_path: Path) -> None:
+    from nytte.services.audit_log import export_audit_search
+
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        with Session(engine) as s, s.begin():
+            record(s, Principal("=HYPERLINK(\"x\")", "X", Role.KOORDINATOR, "0253"),
+                   "roll", "attendance", 5)
+        with Session(engine) as s, s.begin():
+            data = export_audit_search(s, ADMIN, AuditFilter(action="roll"))
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert [r["Bruger"] for r in rows] == ["'=HYPERLINK(\"x\")"]
+        with Session(engine) as s:
+            event = s.scalars(select(AuditEvent).where(AuditEvent.action == "export_audit")).one()
+            assert event.actor == "admin-1"
+            assert event.new == {"rows": 1, "filter": {"action": "roll"}}
+
+
 def _read_zip(data: bytes) -> dict[str, list[dict[str, str]]]:
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -131,6 +149,10 @@ def test_participant_history_export_is_complete_and_audited(demo_engine: Engine,
             export_participant_history(s, ADMIN, "SAG-FINDES-IKKE")
 
 
+def _button(at: object, label: str) -> object:
+    return next(b for b in at.button if b.label == label)  # type: ignore[attr-defined]
+
+
 def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import streamlit as st
@@ -144,10 +166,13 @@ def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_p
         assert "1 hændelse(r)" in shown_text(at)
         assert at.dataframe[0].value["Handling"].tolist() == ["update"]
         at.text_input(key="access_case_ref").input(case_ref)
-        at.button[1].click().run()  # the second form's submit button
+        _button(at, "Lav udtræk").click().run()
         assert not at.exception
         assert any("Udtræk klar" in s.value for s in at.success)
         at.text_input(key="audit_actor").input("admin-1")
-        at.button[0].click().run()
+        _button(at, "Søg").click().run()
         assert at.dataframe[0].value["Handling"].tolist() == ["export_personal_data"]
+        _button(at, "Eksportér resultatet (CSV)").click().run()
+        assert not at.exception
+        assert any(b.label == "Hent CSV" for b in at.get("download_button"))
         st.cache_resource.clear()
