@@ -123,6 +123,9 @@ def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
             "els => els.map(e => e.value)")
         assert CASEWORKER in values  # the form field holds the stored text as text
         _nothing_ran(page)
+        page = page.context.new_page()  # a new session for the administrator
+        page.goto(base)
+        wait_for_run(page)
         _choose_role(page, "Administrator")
         page.get_by_role("link", name="Administration", exact=True).click()
         settle(page)
