@@ -131,3 +131,36 @@ def test_retention_command(demo_sqlite: Engine, tmp_path: Path,
         with Session(engine) as s:
             assert s.scalar(select(func.count()).select_from(AuditEvent)) == 1
         dispose_engines()
+
+
+def _dashboard_figures(engine: Engine) -> dict[str, Any]:
+    """The figures the attendance and funnel pages (issue 3) show, over the demo's history."""
+    from nytte.attendance.dashboard import attendance_dashboard
+    from nytte.attendance.funnel import StableRule, referral_funnel
+    from nytte.auth import Principal, Role
+
+    leder = Principal("l", "Leder", Role.LEDER, "0253")
+    start = date(2023, 1, 1)
+    out: dict[str, Any] = {}
+    with Session(engine) as s:
+        dash = attendance_dashboard(s, leder, None, start, DEMO_END)
+        out["totals"] = dash.totals
+        for name in ("weekly", "by_team", "by_benefit", "by_visitation"):
+            out[name] = getattr(dash, name).to_csv()
+        for dimension in ("unit", "month", "benefit_group", "visitation_group"):
+            funnel = referral_funnel(s, leder, unit_id=None, dimension=dimension,
+                                     referred_from=start, referred_to=DEMO_END,
+                                     rule=StableRule(), as_of=DEMO_END)
+            out[f"funnel_{dimension}"] = (funnel.table.to_csv(), funnel.exits.to_csv(),
+                                          funnel.waiting)
+    return out
+
+
+def test_retention_keeps_the_attendance_pages_figures(demo_sqlite: Engine,
+                                                      tmp_path: Path) -> None:
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        before = _dashboard_figures(engine)
+        assert before["totals"].expected_days > 1000  # the figures are about real history
+        with Session(engine) as s, s.begin():
+            assert anonymise_expired(s, months=12, today=DEMO_END).anonymised > 100
+        assert _dashboard_figures(engine) == before
