@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
+# Host names and addresses the app answers to (server.allowedHosts, DNS-rebinding
+# protection): this machine's; set ALLOWED_HOSTS="nytte.kommune.dk" behind a proxy.
+ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
 .PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance
 
@@ -22,7 +25,8 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 ## run: install, migrate, fill the demo data if the database is empty, serve on :8501
 run: $(STAMP) migrate
 	$(PY) -m nytte demo --scale demo --seed 1 --if-empty
-	$(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=0.0.0.0
+	STREAMLIT_SERVER_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
+	  $(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=0.0.0.0
 
 migrate: $(STAMP)
 	$(PY) -m nytte migrate

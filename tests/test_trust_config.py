@@ -157,3 +157,10 @@ def test_audit_wrapper_never_passes_silently(monkeypatch: pytest.MonkeyPatch, de
     monkeypatch.setattr(module.subprocess, "run", fake_run)
     monkeypatch.setenv("NYTTE_AUDIT_ALLOW_UNCHECKED", allow)
     assert module.main(["x", "requirements.txt"]) == code
+
+
+def test_make_run_allows_this_machine_only() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert 'STREAMLIT_SERVER_ALLOWED_HOSTS="$(ALLOWED_HOSTS)"' in makefile
+    assert "ALLOWED_HOSTS ?= localhost 127.0.0.1" in makefile and "*" not in re.search(
+        r"^ALLOWED_HOSTS \?=(.*)$", makefile, re.MULTILINE).group(1)  # type: ignore[union-attr]
