@@ -3,9 +3,9 @@
 The rule is that every write leaves an audit event in the same transaction.
 `require_audit(session)` makes that a check: if the transaction inserted, changed
 or deleted rows of an audited table (ORM objects or bulk statements) and added no
-AuditEvent, commit raises UnauditedWrite and everything is rolled back. Pages wrap
-their write sessions with it, so a service that forgets `nytte.audit.record` fails
-loudly in tests instead of writing silently."""
+AuditEvent, commit raises UnauditedWrite and everything is rolled back.
+pages/common.db_session applies it to every page's session, so a service that
+forgets `nytte.audit.record` fails loudly in tests instead of writing silently."""
 
 from __future__ import annotations
 

