@@ -67,3 +67,7 @@ evaluate-attendance: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## bench-council: regional comparison raw vs summary, yearly evaluation, pages (prints figures)
+bench-council: $(DEV_STAMP)
+	$(PY) -m nytte council bench

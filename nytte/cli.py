@@ -16,6 +16,7 @@ COMMANDS: list[str] = [
     "nytte.commands.migrate",
     "nytte.commands.demo",
     "nytte.commands.retention",
+    "nytte.commands.council",
     "nytte.commands.attendance",
 ]
 

@@ -1,17 +1,233 @@
-"""Regional gennemgang (placeholder until its issue lands)."""
+"""Regional gennemgang: the region's municipalities beside the national figures.
+
+Everything rendered here comes from nytte.council.council_page, whose counts are
+ProtectedTables (suppressed below 5, with secondary suppression): the page, the
+chart, the downloads and the cache hold nothing else.
+"""
 
 from __future__ import annotations
 
-from pages.common import guard, placeholder
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from nytte import kpis
+from nytte.auth import Principal, Role
+from nytte.council import periods
+from nytte.council.council_page import CouncilPage, council_page
+from nytte.council.data_range import latest_attendance_day
+from nytte.council.exports import table_csv, tables_xlsx
+from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
+from nytte.council.pack import meeting_pack_pdf
+from nytte.formats import fmt_datetime, fmt_int, fmt_pct
+from nytte.jobindsats.client import JobindsatsClient, resolve_token
+from nytte.jobindsats.store import fetch_from_api, import_csv
+from nytte.reference_figures import OFFERED_2022
+from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+from pages.common import db_session, engine, guard
+
+REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
+               "attendance_rate", "ji_activated", "national_offered",
+               "national_share_of_recipients")
+STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
+                "ingen data": "➖ ingen data"}
+
+
+@st.cache_data(ttl=300, max_entries=50, show_spinner=False)
+def _page(user: str, region: str, start: date, end: date) -> CouncilPage:
+    # Cached per region and period; the cached object holds protected tables only.
+    principal = Principal(user_id=user, name=user, role=Role.RAAD, region_code=region)
+    with db_session() as session:
+        return council_page(session, principal, periods.Period(start, end))
+
+
+@st.cache_data(ttl=300, max_entries=5, show_spinner=False)
+def _latest() -> date | None:
+    with db_session() as session:
+        return latest_attendance_day(session)
+
+
+def _frame(t: ProtectedTable) -> pd.DataFrame:
+    return pd.DataFrame([[lab, *row] for lab, row in zip(t.row_labels, t.display_rows(),
+                                                          strict=True)],
+                        columns=[t.row_title, *t.col_labels])
+
+
+def _show_table(title: str, t: ProtectedTable, key: str) -> None:
+    st.markdown(f"**{title}**")
+    st.dataframe(_frame(t), hide_index=True, width="stretch")
+    st.download_button("CSV", table_csv(t), file_name=f"{key}.csv", mime="text/csv",
+                       key=f"raad_csv_{key}")
 
 
 def render() -> None:
-    guard("raad")
-    placeholder(
-        "Regional gennemgang",
-        [
-            "Kommunerne i regionen side om side med landstallene",
-            "Strategitjekliste ud fra rådets anbefalinger",
-            "Mødemateriale til rådet",
-        ],
-    )
+    principal = guard("raad")
+    st.title("Regional gennemgang")
+    latest = _latest()
+    if latest is None or principal.region_code is None:
+        st.info("Der er endnu ingen data at vise.")
+        return
+    c1, c2 = st.columns([1, 3])
+    kind = c1.radio("Periode", ("år", "kvartal", "måned"), key="raad_kind")
+    options = periods.choices(kind, latest)
+    # Default to the newest complete period (a running year is mostly provisional).
+    default = 1 if options[0].end > latest and len(options) > 1 else 0
+    period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
+                          key="raad_period")
+    page = _page(principal.user_id, principal.region_code, period.start, period.end)
+    r = page.review
+    st.caption(f"{r.region_name} · {r.period.label}. Kun samlede tal; {NOTE_DA}")
+    if r.provisional_month:
+        st.warning(f"Seneste måned ({periods.month_label(r.provisional_month)}) er foreløbig: "
+                   "efterregistreringer kan ændre tallene.")
+
+    tab_region, tab_national, tab_check, tab_files = st.tabs(
+        ["Kommunerne i regionen", "Landstal", "Tjekliste", "Mødemateriale og eksport"])
+    with tab_region:
+        _region(page)
+    with tab_national:
+        _national(page)
+    with tab_check:
+        _checklist(page)
+    with tab_files:
+        _files(principal, page)
+
+
+def _region(page: CouncilPage) -> None:
+    r = page.review
+    left, right = st.columns(2)
+    with left:
+        _show_table("Nye henvisninger og fremmøde", r.funnel, "fremmoede")
+    with right:
+        _show_table("Afsluttede forløb", r.exits, "afgange")
+    st.markdown("**Andele**")
+    st.dataframe(pd.DataFrame([{
+        "Kommune": s.municipality,
+        "Fremmødeprocent": MARK if s.attendance_rate is None else fmt_pct(s.attendance_rate),
+        "Mødte op blandt nye": MARK if s.show_up_rate is None else fmt_pct(s.show_up_rate),
+        "Job eller uddannelse": (MARK if s.exits_job_education is None
+                                 else fmt_pct(s.exits_job_education)),
+    } for s in r.shares]), hide_index=True, width="stretch", column_config={
+        "Fremmødeprocent": st.column_config.TextColumn(help=kpis.get("attendance_rate").definition),
+        "Mødte op blandt nye": st.column_config.TextColumn(
+            help=kpis.get("show_up_rate").definition),
+        "Job eller uddannelse": st.column_config.TextColumn(
+            help=kpis.get("exits_job_education").definition),
+    })
+    t1, t2, t3 = st.tabs(["Køn", "Ydelsesgruppe", "Alder"])
+    with t1:
+        _show_table("Indskrevne efter køn", r.by_gender, "koen")
+    with t2:
+        _show_table("Indskrevne efter ydelsesgruppe", r.by_benefit, "ydelse")
+    with t3:
+        _show_table("Indskrevne efter alder", r.by_age, "alder")
+    st.markdown("**Indskrevne pr. måned**")
+    fig = go.Figure()
+    m = r.monthly
+    for c, name in enumerate(m.col_labels):
+        values = [row[c] for row in m.cells]
+        if all(v in (None, 0) for v in values):
+            continue
+        fig.add_trace(go.Scatter(x=list(m.row_labels), y=values, mode="lines+markers",
+                                 name=name, connectgaps=False))
+    fig.update_layout(height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                      yaxis_title="Indskrevne")
+    st.plotly_chart(fig, width="stretch", key="raad_monthly")
+    st.caption("Udeladte tal (..) vises som huller. Kommuner uden data er udeladt af grafen.")
+    with st.expander("Definitioner"):
+        for key in REVIEW_KPIS:
+            k = kpis.get(key)
+            st.markdown(f"**{k.name}** — {k.definition}  \n*Formel:* {k.formula}. "
+                        f"*Kilde:* {k.source}.")
+
+
+def _national(page: CouncilPage) -> None:
+    st.subheader("Personer tilbudt nytteindsats i hele landet")
+    st.metric("Tilbudt nytteindsats i 2022", fmt_int(OFFERED_2022),
+              help=kpis.get("national_offered").definition)
+    st.write(offered_text())
+    st.caption(FIGURE_2_1_SOURCE)
+    for v in national_views():
+        st.markdown(f"**{v.title}**")
+        st.dataframe(pd.DataFrame(v.rows, columns=v.header), hide_index=True, width="stretch")
+        st.caption(" ".join([v.source, *v.notes]))
+    st.subheader("Jobindsats: antal aktiverede i nytteindsats pr. måned")
+    ji = page.jobindsats
+    if ji.last_error:
+        st.error(ji.last_error)
+    if ji.table is None:
+        st.info("Der er endnu ikke hentet tal fra Jobindsats. Hent dem nedenfor eller importér "
+                "en CSV-fil eksporteret fra jobindsats.dk.")
+    else:
+        st.caption(f"Hentet {fmt_datetime(ji.fetched_at)}. Seneste måned ({ji.provisional_month}) "
+                   "er foreløbig: Jobindsats retter den med efterregistreringer.")
+        st.dataframe(_frame(ji.table), hide_index=True, width="stretch")
+    with st.expander("Opdatér Jobindsats-tal"):
+        if st.button("Hent fra Jobindsats (API)", key="raad_ji_fetch"):
+            token = resolve_token()
+            if not token:
+                st.error("Der er ingen adgangsnøgle til Jobindsats: sæt NYTTE_JOBINDSATS_TOKEN "
+                         "eller [jobindsats] token i .streamlit/secrets.toml.")
+            else:
+                result = fetch_from_api(engine(), JobindsatsClient(token))
+                (st.success if result.ok else st.error)(result.message)
+                _page.clear()
+        upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
+                                  key="raad_ji_csv")
+        if upload is not None and st.button("Importér filen", key="raad_ji_import"):
+            result = import_csv(engine(), upload.getvalue(), upload.name)
+            (st.success if result.ok else st.error)(result.message)
+            _page.clear()
+
+
+def _checklist(page: CouncilPage) -> None:
+    st.caption("Rådets anbefalinger (strategi 2024), beregnet ud fra kommunernes data i Nytte — "
+               "intet er krydset af i hånden.")
+    if not page.checklists:
+        return
+    titles = [i.title for i in page.checklists[0][1]]
+    st.dataframe(pd.DataFrame(
+        [[name, *(STATUS_ICONS[i.status.value] for i in items)]
+         for name, items in page.checklists],
+        columns=["Kommune", *titles]), hide_index=True, width="stretch")
+    names = [n for n, _ in page.checklists]
+    chosen = st.selectbox("Grundlag for kommunen", names, key="raad_check_muni")
+    for name, items in page.checklists:
+        if name == chosen:
+            for i in items:
+                st.markdown(f"**{i.title}** — {STATUS_ICONS[i.status.value]}  \n{i.evidence}  \n"
+                            f"*Anbefaling:* {i.recommendation}")
+
+
+@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
+def _pack(user: str, region: str, start: date, end: date) -> bytes:
+    return meeting_pack_pdf(_page(user, region, start, end))
+
+
+@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
+def _xlsx(user: str, region: str, start: date, end: date) -> bytes:
+    page = _page(user, region, start, end)
+    sheets = list(page.review.tables())
+    if page.jobindsats.table is not None:
+        sheets.append(("Jobindsats: antal aktiverede", page.jobindsats.table))
+    return tables_xlsx(sheets, REVIEW_KPIS)
+
+
+def _files(principal: Principal, page: CouncilPage) -> None:
+    r = page.review
+    key = (principal.user_id, r.region_code, r.period.start, r.period.end)
+    st.write("Mødematerialet samler regionens kommuner, landstallene og tjeklisten i én PDF. "
+             "Eksporten indeholder de samme diskretionerede tabeller.")
+    c1, c2 = st.columns(2)
+    if c1.button("Lav mødemateriale", key="raad_pack_make", type="primary"):
+        st.session_state["raad_pack_key"] = key
+    if st.session_state.get("raad_pack_key") == key:
+        c1.download_button("Hent mødemateriale (PDF)", _pack(*key),
+                           file_name=f"moedemateriale_{r.region_code}_{r.period.start.year}.pdf",
+                           mime="application/pdf", key="raad_pack")
+    c2.download_button("Hent tabeller (Excel)", _xlsx(*key),
+                       file_name=f"regional_gennemgang_{r.region_code}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="raad_xlsx")

@@ -38,4 +38,10 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
     from nytte.demo.tasks import add_demo_tasks
 
     counts["tasks"] = add_demo_tasks(engine, munis[0] if scale == "demo" else DEMO_MUNICIPALITY)
+    # Bulk loads bypass the write hooks that keep the council's summary tables; build
+    # them now so the first page view does not pay for it.
+    from nytte.council.summary import refresh_all
+
+    with engine.begin() as conn:
+        refresh_all(conn)
     return counts

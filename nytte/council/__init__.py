@@ -1,0 +1,1 @@
+"""Managers' KPIs, the regional council's review, the strategy checklist and reports."""

@@ -1,0 +1,155 @@
+"""The strategy checklist per municipality, computed from the data.
+
+The points are the regional council's recommendations (strategy 2024, seed
+000_51992f777fd3524f; DOMAIN.md § 9). None is ticked by hand: each is a query,
+and the page shows the figure that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
+from nytte.formats import fmt_pct
+from nytte.models import AuditEvent, Consultation, Referral, Screening, Task, Unit
+from nytte.suppression import is_primary, protect_share
+
+MIN_DESCRIPTION_CHARS = 40
+"""A 'written task description' says what is done, where and how: a title is not one."""
+CORE_AREA = "teknik_miljoe"
+EVALUATION_ACTION = "yearly_evaluation_generated"
+OUTCOME_COVERAGE = 0.9
+"""Effect is documented when at least 90 % of the year's ended courses have an outcome."""
+
+
+class Status(StrEnum):
+    MET = "opfyldt"
+    NOT_MET = "ikke opfyldt"
+    NO_DATA = "ingen data"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    recommendation: str
+    status: Status
+    evidence: str
+
+
+def _approved_tasks(session: Session, code: str, on: date) -> list[tuple[int, str, str, int]]:
+    """(task id, description, professional area, screening id) of tasks approved by
+    their newest screening decided on or before ``on``."""
+    latest = latest_screenings().subquery()
+    hi = on + timedelta(days=1)
+    rows = session.execute(
+        select(Task.id, Task.description, Task.professional_area, Screening.id)
+        .join(Screening, Screening.task_id == Task.id)
+        .join(latest, and_(latest.c.task_id == Screening.task_id,
+                           latest.c.v == Screening.version))
+        .where(Task.municipality_code == code, Screening.verdict == APPROVE,
+               Screening.decided_at < hi)
+    ).all()
+    return [(int(a), str(b or ""), str(c), int(d)) for a, b, c, d in rows]
+
+
+def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistItem]:
+    """The five points for municipality ``code`` as of ``on`` (the last 12 months)."""
+    tasks = _approved_tasks(session, code, on)
+    n = len(tasks)
+    items: list[ChecklistItem] = []
+
+    described = sum(1 for _, d, _, _ in tasks if len(d.strip()) >= MIN_DESCRIPTION_CHARS)
+    items.append(ChecklistItem(
+        "written_description", "Skriftlig opgavebeskrivelse",
+        "Kommunen udarbejder en beskrivelse af de opgaver, der skal udføres.",
+        Status.NO_DATA if n == 0 else (Status.MET if described == n else Status.NOT_MET),
+        f"{described} af {n} godkendte opgaver har en beskrivelse på mindst "
+        f"{MIN_DESCRIPTION_CHARS} tegn.",
+    ))
+
+    screening_ids = [s for _, _, _, s in tasks]
+    documented = 0
+    if screening_ids:
+        documented = session.scalar(
+            select(func.count(func.distinct(Consultation.screening_id))).where(
+                Consultation.screening_id.in_(screening_ids),
+                Consultation.outcome.in_(DOCUMENTED_OUTCOMES),
+                or_(Consultation.consulted_on.is_not(None), Consultation.informed.is_(True)),
+            )
+        ) or 0
+    items.append(ChecklistItem(
+        "consultation", "TR-høring dokumenteret for hver opgave",
+        "Alle relevante tillidsrepræsentanter høres efter hierarkiet, og resultatet "
+        "foreligger på skrift.",
+        Status.NO_DATA if n == 0 else (Status.MET if documented == n else Status.NOT_MET),
+        f"{documented} af {n} godkendte opgaver har en dokumenteret høring eller orientering.",
+    ))
+
+    since = on - timedelta(days=365)
+    evaluated = session.scalar(
+        select(func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.action == EVALUATION_ACTION,
+            AuditEvent.municipality_code == code,
+            AuditEvent.occurred_at >= since,
+        )
+    )
+    items.append(ChecklistItem(
+        "yearly_evaluation", "Årlig evaluering",
+        "Kommunen evaluerer årligt formål, indhold og antal borgere.",
+        Status.MET if evaluated else Status.NOT_MET,
+        (f"Seneste årlige evaluering dannet {evaluated:%d-%m-%Y}." if evaluated
+         else "Ingen årlig evaluering dannet i Nytte de seneste 12 måneder."),
+    ))
+
+    areas = {a for _, _, a, _ in tasks}
+    outside = sum(1 for _, _, a, _ in tasks if a != CORE_AREA)
+    items.append(ChecklistItem(
+        "broadening", "Opgaver uden for teknik og miljø",
+        "Nytteindsatsen bredes ud til flere faglige områder.",
+        Status.NO_DATA if n == 0 else (Status.MET if outside > 0 else Status.NOT_MET),
+        f"{outside} af {n} godkendte opgaver ligger uden for teknik og miljø "
+        f"({len(areas)} faglige områder i alt).",
+    ))
+
+    unit_ids = select(Unit.id).where(Unit.municipality_code == code)
+    ended, with_outcome = session.execute(
+        select(
+            func.count(),
+            func.count(Referral.exit_outcome),
+        ).where(Referral.unit_id.in_(unit_ids), Referral.ended_on > since,
+                Referral.ended_on <= on)
+    ).one()
+    # Ended courses are persons: the evidence the council reads must not reveal a
+    # count of 1-4, so small numbers are judged "too few" instead of shown.
+    if ended == 0:
+        status, evidence = Status.NO_DATA, "Ingen afsluttede forløb de seneste 12 måneder."
+    elif is_primary(ended) or is_primary(ended - with_outcome) or is_primary(with_outcome):
+        coverage = with_outcome / ended
+        status = Status.NO_DATA if is_primary(ended) else (
+            Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET)
+        evidence = ("For få afsluttede forløb (under 5) til at vise tallene."
+                    if is_primary(ended) else
+                    f"Afgangsårsag registreret for {fmt_pct(coverage)} af de afsluttede "
+                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
+        if not is_primary(ended) and protect_share(with_outcome, ended) is None:
+            evidence = ("Afgangsårsag registreret for de fleste afsluttede forløb; tallene "
+                        "vises ikke af diskretionshensyn.") if status is Status.MET else (
+                "Afgangsårsag mangler for en del af de afsluttede forløb; tallene vises "
+                "ikke af diskretionshensyn.")
+    else:
+        coverage = with_outcome / ended
+        status = Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET
+        evidence = (f"Afgangsårsag registreret for {with_outcome} af {ended} afsluttede "
+                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
+    items.append(ChecklistItem(
+        "effect", "Effekten dokumenteret",
+        "Ved dispensationsansøgninger og forlængelser kan kommunen dokumentere effekten.",
+        status, evidence,
+    ))
+    return items

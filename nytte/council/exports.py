@@ -1,0 +1,85 @@
+"""Exports for the reviewer role: they accept ProtectedTable only.
+
+The type is the gate: an unprotected count has no way into these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from nytte import kpis
+from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+
+
+def _check(table: object) -> ProtectedTable:
+    if not isinstance(table, ProtectedTable):
+        raise TypeError("Eksporten til rådet tager kun diskretionerede tabeller.")
+    return table
+
+
+def table_csv(table: ProtectedTable) -> bytes:
+    """Semicolon CSV with BOM (opens correctly in Danish Excel); '..' for hidden cells."""
+    t = _check(table)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow([t.row_title, *t.col_labels])
+    for label, row in zip(t.row_labels, t.cells, strict=True):
+        w.writerow([label, *(MARK if v is None else v for v in row)])
+    w.writerow([])
+    w.writerow([NOTE_DA])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_table(ws: Worksheet, table: ProtectedTable, title: str, start_row: int) -> int:
+    """Write a titled table at ``start_row``; return the next free row."""
+    t = _check(table)
+    ws.cell(start_row, 1, title).font = Font(bold=True, size=12)
+    r = start_row + 1
+    for c, label in enumerate([t.row_title, *t.col_labels], start=1):
+        ws.cell(r, c, label).font = Font(bold=True)
+    for label, row in zip(t.row_labels, t.cells, strict=True):
+        r += 1
+        ws.cell(r, 1, label)
+        for c, v in enumerate(row, start=2):
+            cell = ws.cell(r, c, MARK if v is None else v)
+            cell.alignment = Alignment(horizontal="right")
+            if v is not None:
+                cell.number_format = "#,##0"
+    return r + 2
+
+
+def definitions_sheet(wb: Workbook, keys: Sequence[str]) -> None:
+    ws = wb.create_sheet("Definitioner")
+    for c, head in enumerate(("Nøgletal", "Definition", "Formel", "Enhed", "Kilde"), start=1):
+        ws.cell(1, c, head).font = Font(bold=True)
+    for r, key in enumerate(keys, start=2):
+        k = kpis.get(key)
+        for c, v in enumerate((k.name, k.definition, k.formula, k.unit.value, k.source),
+                              start=1):
+            ws.cell(r, c, v).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.cell(len(keys) + 3, 1, NOTE_DA)
+    for col, width in zip("ABCDE", (30, 70, 50, 12, 50), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def tables_xlsx(sheets: Sequence[tuple[str, ProtectedTable]], kpi_keys: Sequence[str]) -> bytes:
+    """One workbook: all tables on one sheet, and a sheet of definitions."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tabeller"
+    r = 1
+    for title, table in sheets:
+        r = write_table(ws, table, title, r)
+    ws.cell(r, 1, NOTE_DA)
+    ws.column_dimensions["A"].width = 28
+    definitions_sheet(wb, kpi_keys)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

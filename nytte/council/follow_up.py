@@ -1,0 +1,124 @@
+"""Import of follow-up status 3 and 6 months after a course (job, education, neither).
+
+The unit does not know where a participant went after the course; the jobcentre's
+case system does. This reads its CSV export (semicolon; dates dd-mm-yyyy), all or
+nothing, with one Danish message naming the row and field of the first error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from nytte.audit import record
+from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.models import Participant, Referral
+from nytte.models.council import ExitFollowUp
+from nytte.privacy import PersonalDataError, ensure_no_cpr
+
+OUTCOMES = {"job": "job", "uddannelse": "education", "ingen": "none", "andet": "none"}
+COLUMNS = ("sagsreference", "slutdato", "efter 3 mdr", "efter 6 mdr")
+
+
+class FollowUpImportError(ValueError):
+    """The file cannot be imported; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    rows: int
+    saved: int
+
+
+def _date(text: str, n: int, field: str) -> date:
+    t = text.strip()
+    try:
+        if "-" in t and len(t.split("-")[0]) == 4:
+            return date.fromisoformat(t)
+        d, m, y = (int(x) for x in t.replace(".", "-").replace("/", "-").split("-"))
+        return date(y, m, d)
+    except ValueError as exc:
+        raise FollowUpImportError(
+            f"Række {n}, feltet '{field}': '{text}' er ikke en dato som 31-12-2025."
+        ) from exc
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    day = min(d.day, 28)
+    return date(d.year + y, m + 1, day)
+
+
+def import_follow_ups(session: Session, principal: Principal, content: bytes,
+                      *, today: date | None = None) -> FollowUpResult:
+    """Save the file's follow-ups for the principal's municipality, or raise."""
+    require_role(principal, Role.LEDER)
+    code = principal.municipality_code
+    if code is None:
+        raise AccessDenied("Din rolle er ikke knyttet til en kommune.")
+    today = today or date.today()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise FollowUpImportError(
+            f"Overskriften mangler kolonnen {', '.join(repr(c) for c in missing)}; "
+            f"forventet: {';'.join(COLUMNS)}."
+        )
+    idx = {c: header.index(c) for c in COLUMNS}
+    found: list[tuple[int, int, str]] = []
+    rows = 0
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        rows += 1
+        if len(cells) < len(header):
+            raise FollowUpImportError(f"Række {n} har for få felter.")
+        ref_text = cells[idx["sagsreference"]].strip()
+        try:
+            ensure_no_cpr(ref_text, f"sagsreference (række {n})")
+        except PersonalDataError as exc:
+            raise FollowUpImportError(str(exc)) from exc
+        ended = _date(cells[idx["slutdato"]], n, "slutdato")
+        referral_id = session.scalar(
+            select(Referral.id).join(Participant, Participant.id == Referral.participant_id)
+            .where(Participant.municipality_code == code, Participant.case_ref == ref_text,
+                   Referral.ended_on == ended)
+        )
+        if referral_id is None:
+            raise FollowUpImportError(
+                f"Række {n}: der er intet forløb for sagsreference '{ref_text}', som sluttede "
+                f"{ended:%d-%m-%Y}."
+            )
+        for months, field in ((3, "efter 3 mdr"), (6, "efter 6 mdr")):
+            value = cells[idx[field]].strip().lower()
+            if not value:
+                continue
+            if value not in OUTCOMES:
+                raise FollowUpImportError(
+                    f"Række {n}, feltet '{field}': '{value}' kendes ikke; brug job, "
+                    "uddannelse eller ingen."
+                )
+            if _add_months(ended, months) > today:
+                raise FollowUpImportError(
+                    f"Række {n}, feltet '{field}': forløbet sluttede {ended:%d-%m-%Y}, så "
+                    f"status efter {months} måneder kan endnu ikke kendes."
+                )
+            found.append((referral_id, months, OUTCOMES[value]))
+    for referral_id, months, outcome in found:
+        session.execute(delete(ExitFollowUp).where(ExitFollowUp.referral_id == referral_id,
+                                                   ExitFollowUp.months_after == months))
+        session.add(ExitFollowUp(referral_id=referral_id, months_after=months, outcome=outcome,
+                                 source="CSV-import"))
+    record(session, principal, "follow_up_imported", "referral", "",
+           new={"rows": rows, "saved": len(found)})
+    return FollowUpResult(rows, len(found))

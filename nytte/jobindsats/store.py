@@ -1,0 +1,160 @@
+"""Keeping Jobindsats figures in the database, and reading them for the council.
+
+A fetch or import writes all its figures in one transaction, or none: a failed
+fetch leaves the last good figures untouched and records what went wrong, so the
+council's page can show the error beside the data it still has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
+
+from nytte.db import session_scope
+from nytte.jobindsats.client import NYTTE_TABLE, JobindsatsClient, nytte_query
+from nytte.jobindsats.errors import JobindsatsError
+from nytte.jobindsats.parse import (
+    MEASURES,
+    NATIONAL,
+    OFFERS,
+    AreaResolver,
+    Observation,
+    observations_from_api,
+    observations_from_csv,
+)
+from nytte.models.base import utcnow
+from nytte.models.council import JobindsatsFetch, JobindsatsObservation
+from nytte.reference_figures import municipality_names
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    ok: bool
+    message: str  # Danish, for the user
+    rows: int
+    latest_month: date | None
+
+
+def _save(session: Session, obs: Sequence[Observation], *, table: str, source: str) -> int:
+    """Replace the stored figures for the (area, month, offer, measure) keys received."""
+    now = utcnow()
+    months = sorted({o.month for o in obs})
+    # Late registrations revise recent months: the received months replace what we had.
+    session.execute(
+        delete(JobindsatsObservation).where(
+            JobindsatsObservation.table_id == table,
+            JobindsatsObservation.month.in_(months),
+            JobindsatsObservation.area.in_(sorted({o.area for o in obs})),
+        )
+    )
+    session.add_all(
+        JobindsatsObservation(
+            table_id=table, area=o.area, municipality_code=o.municipality_code,
+            month=o.month, offer=o.offer, measure=o.measure, value=o.value,
+            fetched_at=now, source=source,
+        )
+        for o in obs
+    )
+    return len(obs)
+
+
+def _log(engine: Engine, source: str, result: FetchResult) -> None:
+    with session_scope(engine) as session:
+        session.add(JobindsatsFetch(source=source, ok=result.ok, rows=result.rows,
+                                    latest_month=result.latest_month, message=result.message))
+
+
+def fetch_from_api(engine: Engine, client: JobindsatsClient, months: int = 25) -> FetchResult:
+    """Fetch table y60c02 for every municipality; keep the old figures on any error."""
+    source = f"API v3 {NYTTE_TABLE}"
+    try:
+        payload = client.data(NYTTE_TABLE, nytte_query(months))
+        obs, warnings = observations_from_api(
+            payload, AreaResolver(municipality_names()), table=NYTTE_TABLE
+        )
+        with session_scope(engine) as session:
+            n = _save(session, obs, table=NYTTE_TABLE, source=source)
+        latest = max(o.month for o in obs)
+        note = f" {len(warnings)} ukendte områder sprunget over." if warnings else ""
+        result = FetchResult(True, f"Hentet {n} tal fra Jobindsats.{note}", n, latest)
+    except JobindsatsError as exc:
+        result = FetchResult(False, str(exc), 0, None)
+    _log(engine, source, result)
+    return result
+
+
+def import_csv(engine: Engine, content: bytes, filename: str) -> FetchResult:
+    """Import a jobindsats.dk CSV export, all or nothing."""
+    source = f"CSV {filename}"[:200]
+    try:
+        obs = observations_from_csv(content, AreaResolver(municipality_names()),
+                                    filename=filename)
+        with session_scope(engine) as session:
+            n = _save(session, obs, table=NYTTE_TABLE, source=source)
+        result = FetchResult(True, f"Importeret {n} tal fra {filename}.", n,
+                             max(o.month for o in obs))
+    except JobindsatsError as exc:
+        result = FetchResult(False, str(exc), 0, None)
+    _log(engine, source, result)
+    return result
+
+
+@dataclass(frozen=True)
+class JobindsatsSeries:
+    """Figures for the council: areas (rows) by month (columns) for one measure."""
+
+    areas: list[str]
+    months: list[date]
+    values: dict[tuple[str, date], int | None]  # None: suppressed by Jobindsats
+    fetched_at: datetime | None
+    last_attempt: JobindsatsFetch | None
+
+    @property
+    def provisional_month(self) -> date | None:
+        """Jobindsats revises its latest month with late registrations."""
+        return self.months[-1] if self.months else None
+
+
+def stored_series(
+    session: Session,
+    municipality_codes: Sequence[str],
+    *,
+    measure: str = MEASURES[0],
+    offer: str = OFFERS[0],
+    last_months: int = 13,
+) -> JobindsatsSeries:
+    """The stored figures for these municipalities and the whole country."""
+    obs = JobindsatsObservation
+    newest = session.scalar(select(func.max(obs.month)).where(obs.measure == measure))
+    last = session.scalars(
+        select(JobindsatsFetch).order_by(JobindsatsFetch.id.desc()).limit(1)
+    ).first()
+    if newest is None:
+        return JobindsatsSeries([], [], {}, None, last)
+    rows = session.execute(
+        select(obs.area, obs.municipality_code, obs.month, obs.value, obs.fetched_at)
+        .where(obs.measure == measure, obs.offer == offer,
+               (obs.municipality_code.in_(municipality_codes)) | (obs.area == NATIONAL))
+        .order_by(obs.month)
+    ).all()
+    months = sorted({r.month for r in rows})[-last_months:]
+    keep = set(months)
+    names = municipality_names()
+    values: dict[tuple[str, date], int | None] = {}
+    areas: list[str] = []
+    fetched: datetime | None = None
+    for r in rows:
+        if r.month not in keep:
+            continue
+        label = NATIONAL if r.municipality_code is None else names.get(r.municipality_code,
+                                                                        r.area)
+        if label not in areas:
+            areas.append(label)
+        values[(label, r.month)] = r.value
+        fetched = r.fetched_at if fetched is None else max(fetched, r.fetched_at)
+    areas.sort(key=lambda a: (a == NATIONAL, a))
+    return JobindsatsSeries(areas, months, values, fetched, last)

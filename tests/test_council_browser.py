@@ -1,0 +1,47 @@
+"""The reviewer's page in a real browser: the national figures, no small counts,
+and the meeting pack downloads as a PDF."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+from sqlalchemy import Engine
+
+from tests.server import running_app, wait_for_run
+
+pytestmark = pytest.mark.browser
+
+
+def _choose_role(page: Page, role: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
+    page.get_by_role("option", name=role, exact=True).click()
+    wait_for_run(page)
+
+
+def test_reviewer_sees_region_and_national_figures(page: Page, demo_sqlite: Engine) -> None:
+    url = demo_sqlite.url.render_as_string(hide_password=False)
+    with running_app({"NYTTE_DATABASE_URL": url}) as base:
+        page.goto(base)
+        wait_for_run(page)
+        _choose_role(page, "Regionalt beskæftigelsesråd")
+        page.get_by_role("link", name="Regional gennemgang").click()
+        wait_for_run(page)
+        if "Vælg en rolle" in page.inner_text("body"):
+            _choose_role(page, "Regionalt beskæftigelsesråd")
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "Nye henvisninger og fremmøde" in page.inner_text("body")
+        page.get_by_role("tab", name="Landstal").click()
+        page.wait_for_timeout(800)
+        body = page.inner_text("body")
+        assert "4.619" in body
+        # Table cells are drawn on a canvas; their values are checked in AppTest
+        # (test_council_national.py). Here: the table and its source are on the page.
+        assert "Tabel 2.1" in body and "16. oktober 2023" in body
+        page.get_by_role("tab", name="Mødemateriale og eksport").click()
+        page.get_by_role("button", name="Lav mødemateriale").click()
+        wait_for_run(page)
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Hent mødemateriale (PDF)").click()
+        path = info.value.path()
+        with open(path, "rb") as fh:
+            assert fh.read(5) == b"%PDF-"

@@ -1,0 +1,54 @@
+"""The manager's page in AppTest: drill-down to a unit's teams and the yearly evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from nytte.auth import Role
+from nytte.db import dispose_engines, make_engine, session_scope
+from nytte.demo.service import fill_demo
+from nytte.migrate import upgrade
+from nytte.models import AuditEvent
+from tests.apptest_helpers import open_page
+
+
+@pytest.fixture
+def own_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A demo database of this test's own: the page writes an audit event."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    upgrade(engine)
+    fill_demo(engine, "demo", seed=1)
+    monkeypatch.setenv("NYTTE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield engine
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    dispose_engines()
+    engine.dispose()
+
+
+def test_drill_down_and_yearly_evaluation(own_demo: Engine) -> None:
+    at = open_page(Role.LEDER, "ledelse")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert "Fremmødeprocent" in labels and "Job eller uddannelse 3 måneder efter" in labels
+    assert all(m.help for m in at.metric)  # every figure carries its definition
+    units = at.selectbox(key="ledelse_unit")
+    units.select_index(1).run()  # the first unit: the drill-down lists its teams
+    assert not at.exception
+    drill = at.dataframe[-1].value
+    assert drill.columns[0] == "Enhed/hold" and len(drill) >= 2
+    at.button(key="ledelse_eval_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope(own_demo) as s:
+        made = s.scalar(select(func.count()).select_from(AuditEvent)
+                        .where(AuditEvent.action == "yearly_evaluation_generated"))
+    assert made == 1
