@@ -1,9 +1,11 @@
 """Retention: anonymise a participant's personal data a set time after the course ends.
 
 What goes: the case reference (replaced by a stable pseudonym built from the
-internal id, which reveals nothing), the exact birth year (coarsened to a five-year
-band, or removed), and free-text notes (attendance notes, caseworker). What stays:
-every row and every count, so the dashboards' historical figures do not change.
+internal id, which reveals nothing) and free-text notes (attendance notes,
+caseworker). The birth year is kept by default, because the age composition of past
+periods is computed from it; `birth_year="coarsen"` (five-year band) or "remove"
+trade those figures for stronger anonymisation. What stays: every row and every
+count, so the dashboards' historical figures do not change.
 The audit trail is append-only and never held case references (events name
 participants by internal id), so nothing in it needs rewriting."""
 
@@ -37,7 +39,9 @@ class RetentionSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NYTTE_RETENTION_", extra="ignore")
 
     months: int = Field(default=12, ge=1, le=240)
-    birth_year: str = "coarsen"
+    # "keep" by default: the dashboards' age composition is computed from the birth
+    # year for each period, so coarsening or removing it changes historical figures.
+    birth_year: str = "keep"
 
 
 def pseudonym(participant_id: int) -> str:
@@ -94,7 +98,7 @@ def anonymise_expired(
     *,
     months: int,
     today: date,
-    birth_year: str = "coarsen",
+    birth_year: str = "keep",
     actor: Principal = RETENTION_PRINCIPAL,
     dry_run: bool = False,
 ) -> RetentionResult:

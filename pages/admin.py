@@ -36,8 +36,7 @@ def render() -> None:
         st.write(
             f"Persondata anonymiseres {fmt_int(settings.months)} måneder efter, at en "
             "deltagers sidste forløb er afsluttet: sagsreferencen erstattes af et "
-            "pseudonym, fødselsåret grovinddeles, og noter slettes. Tallene i "
-            "oversigterne ændres ikke."
+            "pseudonym, og noter slettes. Tallene i oversigterne ændres ikke."
         )
         st.code("python -m nytte retention --months 12", language="bash")
         st.caption("Kør kommandoen dagligt (cron). Perioden sættes med NYTTE_RETENTION_MONTHS.")

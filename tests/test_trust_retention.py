@@ -67,6 +67,7 @@ def test_retention_anonymises_and_keeps_the_figures(demo_engine: Engine, tmp_pat
             live.note = "Kom for sent"
             old_pid, live_pid = old.participant_id, live.participant_id
             old_id, live_id = old.id, live.id
+            old_birth_year = s.get(Participant, old_pid).birth_year  # type: ignore[union-attr]
             old_case = s.get(Participant, old_pid).case_ref  # type: ignore[union-attr]
         before = figures(engine)
         with Session(engine) as s, s.begin():
@@ -79,7 +80,7 @@ def test_retention_anonymises_and_keeps_the_figures(demo_engine: Engine, tmp_pat
             kept = s.get(Participant, live_pid)
             assert gone is not None and kept is not None
             assert gone.case_ref == pseudonym(old_pid) and gone.anonymised_at is not None
-            assert gone.birth_year is None or gone.birth_year % 5 == 0
+            assert gone.birth_year == old_birth_year  # kept by default (age composition)
             assert kept.case_ref.startswith("SAG-") and kept.anonymised_at is None
             assert s.scalar(select(Attendance.note).where(Attendance.id == old_id)) == ""
             assert s.scalar(select(Attendance.note).where(Attendance.id == live_id)) == (
@@ -108,6 +109,11 @@ def test_retention_period_is_configurable(demo_sqlite: Engine, tmp_path: Path) -
                   for m in (1, 12, 24, 60)]
         assert counts[0] > counts[1] > counts[2] > counts[3] == 0
         s.execute(update(Participant).values(birth_year=1987))
+        anonymise_expired(s, months=12, today=DEMO_END, birth_year="coarsen")
+        years = set(s.scalars(select(Participant.birth_year).where(
+            Participant.anonymised_at.is_not(None))))
+        assert years == {1985}
+        s.rollback()
         anonymise_expired(s, months=12, today=DEMO_END, birth_year="remove")
         assert s.scalar(select(func.count()).select_from(Participant).where(
             Participant.anonymised_at.is_not(None), Participant.birth_year.is_not(None))) == 0
@@ -153,10 +159,20 @@ def _dashboard_figures(engine: Engine) -> dict[str, Any]:
                                      rule=StableRule(), as_of=DEMO_END)
             out[f"funnel_{dimension}"] = (funnel.table.to_csv(), funnel.exits.to_csv(),
                                           funnel.waiting)
+        # The managers' KPIs and the council's review (issue 5), per year of history.
+        from nytte.council.overview import manager_overview
+        from nytte.council.periods import year
+        from nytte.council.review import regional_review
+
+        council = Principal("r", "Råd", Role.RAAD, region_code="1085")
+        for y in (2023, 2024, 2025):
+            overview = manager_overview(s, leder, year(y))
+            out[f"kpis_{y}"] = (repr(overview.rows), overview.composition, overview.counts)
+            out[f"review_{y}"] = repr(regional_review(s, council, year(y)))
     return out
 
 
-def test_retention_keeps_the_attendance_pages_figures(demo_sqlite: Engine,
+def test_retention_keeps_the_dashboards_figures(demo_sqlite: Engine,
                                                       tmp_path: Path) -> None:
     with writable_copy(demo_sqlite, tmp_path) as engine:
         before = _dashboard_figures(engine)
