@@ -17,9 +17,14 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from nytte.models import AuditEvent, Base
 
 # Reference data (code lists, regions, municipalities) is loaded by migrations, not
-# written by users; everything else is personal or operational data.
-UNAUDITED_TABLES = frozenset({"audit_event", "code_value", "region", "municipality",
-                              "alembic_version"})
+# written by users; summary tables are recomputed from audited rows; Jobindsats
+# figures are public statistics fetched by the app. Everything else is personal or
+# operational data, and a write to it needs an audit event.
+UNAUDITED_TABLES = frozenset({
+    "audit_event", "code_value", "region", "municipality", "alembic_version",
+    "council_attendance_month", "council_referral_stats", "council_enrolled_month",
+    "council_summary_state", "jobindsats_observation", "jobindsats_fetch",
+})
 
 
 class UnauditedWrite(RuntimeError):
