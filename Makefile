@@ -10,7 +10,7 @@ PORT ?= 8501
 # protection): this machine's; set ALLOWED_HOSTS="nytte.kommune.dk" behind a proxy.
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
-.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance
+.PHONY: run serve migrate demo test lint typecheck audit browser-deps bench clean bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test: $(DEV_STAMP) browser-deps lint typecheck audit
 
 bench: $(DEV_STAMP)
 	$(PY) -m nytte bench
+
+## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
+bench-screening: $(DEV_STAMP)
+	$(PY) -m nytte bench-screening
 
 ## bench-attendance: a 50-person roll save and each attendance page (AppTest, warm cache)
 bench-attendance: $(DEV_STAMP)

@@ -35,11 +35,13 @@ from pages import (
     council,
     home,
     manager,
+    portfolio,
     referral_funnel,
     referral_import,
     referrals,
     roll,
     screening,
+    screening_policy,
 )
 from pages.common import PRINCIPAL_KEY, db_session, engine
 
@@ -56,6 +58,8 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "fravaer": absence_notices.render,
     "risikoliste": at_risk.render,
     "opgavescreening": screening.render,
+    "opgavekatalog": portfolio.render,
+    "screeningpolitik": screening_policy.render,
     "ledelse": manager.render,
     "raad": council.render,
     "administration": admin.render,

@@ -16,6 +16,8 @@ COMMANDS: list[str] = [
     "nytte.commands.migrate",
     "nytte.commands.demo",
     "nytte.commands.retention",
+    "nytte.commands.screen",
+    "nytte.commands.bench_screening",
     "nytte.commands.council",
     "nytte.commands.attendance",
 ]

@@ -73,6 +73,20 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.KOORDINATOR, Role.LEDER}),
     ),
     PageSpec(
+        "opgavekatalog",
+        "Opgavekatalog",
+        ":material/inventory_2:",
+        "Opgaver",
+        frozenset({Role.KOORDINATOR, Role.LEDER}),
+    ),
+    PageSpec(
+        "screeningpolitik",
+        "Screeningspolitik",
+        ":material/policy:",
+        "Administration",
+        frozenset({Role.ADMIN}),
+    ),
+    PageSpec(
         "henvisninger",
         "Henvisninger",
         ":material/group:",

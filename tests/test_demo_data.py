@@ -106,3 +106,14 @@ def test_loaded_demo_matches_generated_counts(demo_engine: Engine) -> None:
         len(d.participants["id"]),
     )
     assert present == int((d.attendance["status"] == "present").sum())
+
+
+def test_demo_tasks_are_screened_with_every_verdict(demo_engine: Engine) -> None:
+    """The demo's decisions come from the screening engine: approved, clarify, rejected."""
+    with demo_engine.connect() as conn:
+        verdicts = dict(
+            conn.execute(text("SELECT verdict, COUNT(*) FROM screening GROUP BY verdict")).all()
+        )
+        rulesets = set(conn.execute(text("SELECT DISTINCT ruleset_id FROM screening")).scalars())
+    assert {"approve", "clarify", "reject"} <= set(verdicts)
+    assert len(rulesets) == 2  # tasks before and after 1 July 2025

@@ -1,7 +1,7 @@
 """council: KPI summary tables and Jobindsats figures
 
 Revision ID: 0005_council
-Revises: 0001_foundation
+Revises: 0004_screening
 Create Date: 2026-11-23
 
 Summary tables (derived from attendance and referrals; rebuilt by
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_council"
-down_revision: str | None = "0001_foundation"
+down_revision: str | None = "0004_screening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Subcommands of ``python -m nytte``; each module has ``register(subparsers)``."""

@@ -37,7 +37,13 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
                 counts[key] = counts.get(key, 0) + n
     from nytte.demo.tasks import add_demo_tasks
 
-    counts["tasks"] = add_demo_tasks(engine, munis[0] if scale == "demo" else DEMO_MUNICIPALITY)
+    task_municipality = munis[0] if scale == "demo" else DEMO_MUNICIPALITY
+    counts["tasks"] = add_demo_tasks(engine, task_municipality)
+    # The demo tasks are judged by the screening engine itself, so the demo's
+    # approved and rejected decisions are what the rules say, not typed-in verdicts.
+    from nytte.services.screening_demo import screen_demo_tasks
+
+    counts["screenings"] = screen_demo_tasks(engine, task_municipality)
     # Bulk loads bypass the write hooks that keep the council's summary tables; build
     # them now so the first page view does not pay for it.
     from nytte.council.summary import refresh_all

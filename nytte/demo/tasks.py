@@ -28,7 +28,7 @@ _BASE: dict[str, Any] = {
     "physical_demand": 3,
     "indoor_outdoor": "outdoor",
     "season": "all",
-    "ordinary_employees": 25,
+    "ordinary_employees": 60,
     "participants_requested": 6,
     "participants_already_placed": 2,
     "consultation_level": "tr_p",

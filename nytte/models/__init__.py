@@ -8,6 +8,7 @@ from nytte.models.base import Base
 from nytte.models.codes import CodeValue
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral
+from nytte.models.screening import ConsultationAttachment, PrecedentImport
 from nytte.models.tasks import Consultation, MunicipalPolicy, Screening, Task
 
 __all__ = [
@@ -20,9 +21,11 @@ __all__ = [
     "ClosingDay",
     "CodeValue",
     "Consultation",
+    "ConsultationAttachment",
     "MunicipalPolicy",
     "Municipality",
     "Participant",
+    "PrecedentImport",
     "Referral",
     "Region",
     "Screening",

@@ -103,7 +103,8 @@ class MunicipalPolicy(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     recurring: Mapped[str] = mapped_column(String(10), default="strict")
-    displacement_lookback_years: Mapped[int] = mapped_column(Integer, default=5)
+    # The same default as nytte.screening.policy.DEFAULT_LOOKBACK_YEARS.
+    displacement_lookback_years: Mapped[int] = mapped_column(Integer, default=10)
     professional_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
