@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 from nytte.audit import record
 from nytte.audit_guard import UnauditedWrite, require_audit
 from nytte.auth import Principal, Role
+
+# The demo data screens its tasks, leaving events by this actor.
 from nytte.models import Attendance, AuditEvent, Referral, Task
 from tests.trust_helpers import db_checksum, writable_copy
 
 ADMIN = Principal("a", "A", Role.ADMIN, "0253")
+
+NOT_DEMO = AuditEvent.actor != "demo-screening"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,7 @@ def test_audited_write_and_plain_reads_pass(db: Engine, tmp_path: Path) -> None:
         task.title = "Revideret titel"
         record(s, ADMIN, "update", "task", task.id, new={"title": task.title})
     with Session(db) as s:
-        assert s.scalar(select(AuditEvent.action)) == "update"
+        assert s.scalar(select(AuditEvent.action).where(NOT_DEMO)) == "update"
 
 
 def test_page_refuses_a_save_whose_service_forgot_the_audit(

@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 from nytte.auth import Principal, Role
 from nytte.exports import neutralise, to_csv_bytes
 from nytte.imports.cells import is_formula, parse_date, parse_decimal
+
+# The demo data screens its tasks, leaving events by this actor.
 from nytte.models import AuditEvent, Referral
 from nytte.services.referrals import InvalidInput, get_referral, update_referral
 from tests.trust_helpers import db_checksum, writable_copy
 
 LEDER = Principal("l", "Leder", Role.LEDER, "0253")
+
+NOT_DEMO = AuditEvent.actor != "demo-screening"
 
 
 def _values(view: Any, **changes: Any) -> dict[str, Any]:
@@ -82,14 +86,14 @@ def test_good_referral_edit_is_saved_and_audited(demo_sqlite: Engine, tmp_path: 
         assert (saved.ended_on, saved.exit_outcome, saved.version) == (end, "job",
                                                                        view.version + 1)
         with Session(engine) as s:
-            event = s.scalars(select(AuditEvent)).one()
+            event = s.scalars(select(AuditEvent).where(NOT_DEMO)).one()
             assert event.old == {"ended_on": None, "exit_outcome": None}
             assert event.new == {"ended_on": end.isoformat(), "exit_outcome": "job"}
             # Saving the same values again writes nothing and leaves no event.
             update_referral(s, LEDER, rid, saved.version,
                             _values(saved, ended_on=end, exit_outcome="job"))
             s.commit()
-            assert s.scalar(select(func.count()).select_from(AuditEvent)) == 1
+            assert s.scalar(select(func.count()).select_from(AuditEvent).where(NOT_DEMO)) == 1
 
 
 @pytest.mark.parametrize(
