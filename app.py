@@ -25,6 +25,7 @@ from nytte.config import ConfigError, Settings, load_settings
 from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
+from nytte.textsafe import md_escape
 from pages import (
     absence_notices,
     admin,
@@ -36,6 +37,8 @@ from pages import (
     manager,
     portfolio,
     referral_funnel,
+    referral_import,
+    referrals,
     roll,
     screening,
     screening_policy,
@@ -60,9 +63,12 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "ledelse": manager.render,
     "raad": council.render,
     "administration": admin.render,
+    "henvisninger": referrals.render,
+    "indlaes-henvisninger": referral_import.render,
 }
 
 DEMO_ROLE_KEY = "nytte_demo_role"
+DEMO_ROLE_KEPT = "nytte_demo_role_kept"
 
 
 def _auth_section() -> Mapping[str, Any] | None:
@@ -78,9 +84,25 @@ def _auth_section() -> Mapping[str, Any] | None:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
+def _login_screen_menu() -> None:
+    """Before login, show no menu at all.
+
+    Without a call to st.navigation in a run, Streamlit lists the files in pages/
+    (its legacy multipage discovery) in the sidebar of the login screen. The one
+    hidden page takes the home page's URL path. (Not used in the demo role picker:
+    there it would swallow the first choice of role.)"""
+    st.navigation([st.Page(_nothing, title="Nytte", url_path="forside", default=True)],
+                  position="hidden")
+
+
+def _nothing() -> None:
+    return None
+
+
 def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     validate_auth_section(auth)
     if not st.user.is_logged_in:
+        _login_screen_menu()
         st.title("Nytte")
         st.write("Log ind med din kommunes brugerkonto for at fortsætte.")
         st.button("Log ind", on_click=st.login, type="primary")
@@ -88,6 +110,7 @@ def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
     rules = load_role_rules(settings.roles_file)
     principal = principal_from_claims(st.user.to_dict(), rules)
     if principal is None:
+        _login_screen_menu()
         st.error("Din bruger har ingen rolle i Nytte. Kontakt kommunens administrator.")
         st.button("Log ud", on_click=st.logout)
         st.stop()
@@ -96,14 +119,18 @@ def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
 
 def _demo_principal(settings: Settings) -> Principal:
     st.sidebar.warning("Lokal demotilstand — ingen login. Kun til demo og test.")
+    # A browser page switch renders the picker as a new widget (its state is lost);
+    # the choice is kept in a plain session key and handed back as the default.
+    kept = st.session_state.get(DEMO_ROLE_KEPT)
     choice = st.sidebar.selectbox(
         "Vælg rolle",
         options=list(Role),
         format_func=lambda r: ROLE_LABELS[r],
-        index=None,
+        index=None if kept is None else list(Role).index(Role(kept)),
         placeholder="Vælg en rolle …",
         key=DEMO_ROLE_KEY,
     )
+    st.session_state[DEMO_ROLE_KEPT] = None if choice is None else Role(choice).value
     if choice is None:
         st.title("Nytte")
         st.write(
@@ -136,7 +163,7 @@ def main() -> None:
         st.stop()
         return
     st.session_state[PRINCIPAL_KEY] = principal
-    st.sidebar.caption(principal.label)
+    st.sidebar.caption(md_escape(principal.label))  # the name comes from the login claims
     if auth is not None:
         st.sidebar.button("Log ud", on_click=st.logout)
 

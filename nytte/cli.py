@@ -15,6 +15,7 @@ from nytte.config import ConfigError
 COMMANDS: list[str] = [
     "nytte.commands.migrate",
     "nytte.commands.demo",
+    "nytte.commands.retention",
     "nytte.commands.screen",
     "nytte.commands.bench_screening",
     "nytte.commands.council",

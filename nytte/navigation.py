@@ -87,6 +87,20 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.ADMIN}),
     ),
     PageSpec(
+        "henvisninger",
+        "Henvisninger",
+        ":material/group:",
+        "Deltagere",
+        frozenset({Role.KOORDINATOR, Role.LEDER}),
+    ),
+    PageSpec(
+        "indlaes-henvisninger",
+        "Indlæs henvisninger",
+        ":material/upload_file:",
+        "Deltagere",
+        frozenset({Role.KOORDINATOR, Role.LEDER}),
+    ),
+    PageSpec(
         "ledelse", "Ledelsesoverblik", ":material/monitoring:", "Ledelse", frozenset({Role.LEDER})
     ),
     PageSpec(

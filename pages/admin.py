@@ -1,17 +1,116 @@
-"""Administration (placeholder until its issue lands)."""
+"""Administration: search the audit trail; export a participant's history (right of access)."""
 
 from __future__ import annotations
 
-from pages.common import guard, placeholder
+import pandas as pd
+import streamlit as st
+
+from nytte.auth import AccessDenied, Principal
+from nytte.formats import fmt_datetime, fmt_int
+from nytte.retention import RetentionSettings
+from nytte.services.audit_log import (
+    AuditFilter,
+    audit_actions,
+    audit_row_cells,
+    export_audit_search,
+    export_participant_history,
+    search_audit,
+)
+from nytte.textsafe import md_escape
+from pages.common import db_session, guard
+
+EXPORT_KEY = "nytte_admin_export"
+AUDIT_EXPORT_KEY = "nytte_admin_audit_export"
 
 
 def render() -> None:
-    guard("administration")
-    placeholder(
-        "Administration",
-        [
-            "Kommunens screeningspolitik",
-            "Søgning i revisionssporet",
-            "Sletning af persondata efter opbevaringsperioden",
-        ],
+    principal = guard("administration")
+    st.title("Administration")
+    trail, access, retention = st.tabs(["Revisionsspor", "Indsigt for en deltager", "Opbevaring"])
+    with trail:
+        _audit_search(principal)
+    with access:
+        _subject_access(principal)
+    with retention:
+        settings = RetentionSettings()
+        st.write(
+            f"Persondata anonymiseres {fmt_int(settings.months)} måneder efter, at en "
+            "deltagers sidste forløb er afsluttet: sagsreferencen erstattes af et "
+            "pseudonym, og noter slettes. Tallene i oversigterne ændres ikke."
+        )
+        st.code("python -m nytte retention --months 12", language="bash")
+        st.caption("Kør kommandoen dagligt (cron). Perioden sættes med NYTTE_RETENTION_MONTHS.")
+
+
+def _audit_search(principal: Principal) -> None:
+    with db_session() as session:
+        actions = audit_actions(session, principal)
+    with st.form("audit_search"):
+        c1, c2, c3 = st.columns(3)
+        actor = c1.text_input("Bruger (del af bruger-id)", key="audit_actor")
+        action = c2.selectbox("Handling", ["", *actions], key="audit_action",
+                              format_func=lambda a: a or "Alle handlinger")
+        entity = c3.text_input("Objekttype (fx referral, task)", key="audit_entity")
+        c4, c5, c6, c7 = st.columns(4)
+        entity_id = c4.text_input("Objekt-id", key="audit_entity_id")
+        case_ref = c5.text_input("Sagsreference", key="audit_case_ref")
+        date_from = c6.date_input("Fra", value=None, format="DD-MM-YYYY", key="audit_from")
+        date_to = c7.date_input("Til", value=None, format="DD-MM-YYYY", key="audit_to")
+        if st.form_submit_button("Søg", type="primary"):
+            st.session_state.pop(AUDIT_EXPORT_KEY, None)  # a new search: a new export
+    flt = AuditFilter(actor, action or "", entity, entity_id, case_ref, date_from, date_to)
+    try:
+        with db_session() as session:
+            rows = search_audit(session, principal, flt)
+    except (LookupError, AccessDenied) as exc:
+        st.error(md_escape(str(exc)))  # the message quotes what the user typed
+        return
+    st.caption(f"{fmt_int(len(rows))} hændelse(r) (de nyeste først, højst 1.000).")
+    if not rows:
+        return
+    table = pd.DataFrame(
+        [{**audit_row_cells(r), "Tidspunkt (UTC)": fmt_datetime(r.occurred_at)} for r in rows]
     )
+    st.dataframe(table, hide_index=True, width="stretch")
+    if st.button("Eksportér resultatet (CSV)", key="audit_export"):
+        with db_session() as session:
+            st.session_state[AUDIT_EXPORT_KEY] = export_audit_search(session, principal, flt)
+    if st.session_state.get(AUDIT_EXPORT_KEY):
+        st.download_button(
+            "Hent CSV", st.session_state[AUDIT_EXPORT_KEY], file_name="revisionsspor.csv",
+            mime="text/csv", key="audit_download",
+        )
+
+
+def _subject_access(principal: Principal) -> None:
+    st.write(
+        "Udtræk alt, hvad Nytte har registreret om én deltager (henvisninger, fremmøde "
+        "og revisionsspor), når borgeren beder om indsigt. Udtrækket registreres i "
+        "revisionssporet."
+    )
+    with st.form("subject_access"):
+        case_ref = st.text_input("Sagsreference", key="access_case_ref")
+        submitted = st.form_submit_button("Lav udtræk", type="primary")
+    if submitted:
+        st.session_state.pop(EXPORT_KEY, None)
+        if not case_ref.strip():
+            st.error("Skriv deltagerens sagsreference.")
+            return
+        try:
+            with db_session() as session:
+                export = export_participant_history(session, principal, case_ref)
+        except (LookupError, AccessDenied) as exc:
+            st.error(md_escape(str(exc)))  # the message quotes what the user typed
+            return
+        st.session_state[EXPORT_KEY] = export
+    export = st.session_state.get(EXPORT_KEY)
+    if export is not None:
+        st.success(
+            f"Udtræk klar: {fmt_int(export.counts['referrals'])} henvisninger, "
+            f"{fmt_int(export.counts['attendance'])} fremmøderegistreringer, "
+            f"{fmt_int(export.counts['events'])} hændelser."
+        )
+        st.download_button(
+            "Hent udtræk (zip)", export.data, file_name=export.filename,
+            mime="application/zip", key="access_download",
+        )

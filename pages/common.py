@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from nytte.audit_guard import require_audit
 from nytte.auth import AccessDenied, Principal
 from nytte.db import get_engine, session_scope
 from nytte.navigation import require_page
@@ -37,7 +38,11 @@ def engine() -> Engine:
 
 @contextmanager
 def db_session() -> Iterator[Session]:
+    """One unit of work for a page. Every write in it must leave an audit event
+    (nytte.audit.record): a transaction that writes without one is refused at commit
+    (nytte.audit_guard.UnauditedWrite)."""
     with session_scope(engine()) as session:
+        require_audit(session)
         yield session
 
 

@@ -10,13 +10,14 @@ import streamlit as st
 from nytte.auth import ROLE_LABELS, Role
 from nytte.formats import fmt_date_long, fmt_int
 from nytte.services.org import unit_summaries
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 
 def render() -> None:
     principal = guard("forside")
     st.title("Nytte")
-    st.caption(f"{principal.name} · {ROLE_LABELS[principal.role]}")
+    st.caption(f"{md_escape(principal.name)} · {ROLE_LABELS[principal.role]}")
     today = date.today()
     if principal.role is Role.RAAD:
         st.write(
@@ -34,7 +35,7 @@ def render() -> None:
     cols = st.columns(len(units))
     for col, u in zip(cols, units, strict=True):
         col.metric(
-            u.name,
+            md_escape(u.name),  # labels read Markdown; a unit name is stored text
             f"{fmt_int(u.enrolled)} af {fmt_int(u.places)} pladser",
             help="Indskrevne: henvisninger med forventet start i dag eller før, "
             "som ikke er afsluttet.",

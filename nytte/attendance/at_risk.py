@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
 from nytte.auth import Principal
 from nytte.formats import fmt_pct
@@ -190,6 +191,7 @@ class AtRiskList:
     frame: pd.DataFrame  # case_ref, team, probability, reasons, features
 
 
+@requires(*PERSON_LEVEL)
 def at_risk_list(
     session: Session,
     principal: Principal,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from nytte.access import requires
 from nytte.attendance.roll import RollEntry, read_roll, save_roll
 from nytte.audit import record
 from nytte.auth import Principal, Role, demo_principal
@@ -103,6 +104,7 @@ def _entries(engine: Engine, principal: Principal, unit_id: int, day: date) -> l
     return entries
 
 
+@requires(Role.KOORDINATOR, Role.LEDER, writes=True)
 def naive_save(
     engine: Engine, principal: Principal, unit_id: int, day: date, entries: list[RollEntry]
 ) -> None:

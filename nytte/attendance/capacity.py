@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import (
     attendance_frame,
     referral_frame,
@@ -57,6 +58,7 @@ def enrolled_on(refs: pd.DataFrame, days: np.ndarray) -> np.ndarray:
     return (started - finished).astype(int)
 
 
+@requires(*PERSON_LEVEL)
 def capacity_dashboard(
     session: Session,
     principal: Principal,

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, scope_units, team_frame
 from nytte.auth import Principal
 from nytte.reference import code_labels
@@ -99,6 +100,7 @@ def heatmap_frame(df: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
+@requires(*PERSON_LEVEL)
 def attendance_dashboard(
     session: Session, principal: Principal, unit_id: int | None, start: date, end: date
 ) -> AttendanceDashboard:

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.calendar import working_days
 from nytte.models import Attendance, ClosingDay, Participant, Referral, Team, Unit
@@ -29,6 +30,7 @@ class UnitInfo:
     staff: int
 
 
+@requires(*PERSON_LEVEL)
 def scope_units(session: Session, principal: Principal, unit_id: int | None = None) -> list[int]:
     """The units a dashboard covers: the one asked for (if the principal may see it) or
     all the principal may see."""

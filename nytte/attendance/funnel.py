@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
 from nytte.auth import Principal
 from nytte.models import Unit
@@ -110,6 +111,7 @@ def _group_labels(
     raise ValueError(f"Ukendt opdeling {dimension!r}.")
 
 
+@requires(*PERSON_LEVEL)
 def referral_funnel(
     session: Session,
     principal: Principal,

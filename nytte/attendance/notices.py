@@ -20,10 +20,11 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import scope_units
 from nytte.attendance.pdf import table_pdf
 from nytte.audit import record
-from nytte.auth import Principal
+from nytte.auth import Principal, Role
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import Attendance, Participant, Referral, Team, Unit
 from nytte.reference import code_labels
@@ -59,6 +60,7 @@ def neutralise(value: object) -> object:
     return value
 
 
+@requires(*PERSON_LEVEL)
 def absence_notices(
     session: Session,
     principal: Principal,
@@ -171,6 +173,7 @@ def to_pdf(df: pd.DataFrame, title: str, period: str) -> bytes:
     )
 
 
+@requires(Role.KOORDINATOR, Role.LEDER, writes=True)
 def record_export(
     session: Session, principal: Principal, fmt: str, rows: int, start: date, end: date
 ) -> None:

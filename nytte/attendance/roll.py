@@ -19,9 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.course_length import CourseStatus, course_status
 from nytte.audit import record
-from nytte.auth import Principal, require_unit
+from nytte.auth import Principal, Role, require_unit
 from nytte.calendar import closed_reason
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import ABSENT, PRESENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
@@ -141,6 +142,7 @@ def check_day(day: date, today: date, closing: dict[date, str]) -> str | None:
     return None
 
 
+@requires(*PERSON_LEVEL)
 def read_roll(
     session: Session, principal: Principal, unit_id: int, day: date, team_id: int | None = None
 ) -> RollSheet:
@@ -382,6 +384,7 @@ def plan_day(
     return plan
 
 
+@requires(Role.KOORDINATOR, Role.LEDER, writes=True)
 def apply_plan(
     session: Session,
     principal: Principal,
@@ -448,6 +451,7 @@ def flush_or_conflict(session: Session) -> None:
         ) from exc
 
 
+@requires(Role.KOORDINATOR, Role.LEDER, writes=True)
 def save_roll(
     session: Session,
     principal: Principal,
@@ -486,6 +490,7 @@ def save_roll(
     return result
 
 
+@requires(*PERSON_LEVEL)
 def sign_in_sheet_pdf(
     session: Session, principal: Principal, unit_id: int, day: date, team_id: int | None = None
 ) -> bytes:
@@ -514,6 +519,7 @@ class UnitChoice:
     teams: list[tuple[int, str]]
 
 
+@requires(*PERSON_LEVEL)
 def roll_units(session: Session, principal: Principal) -> list[UnitChoice]:
     """The units (with their active teams) whose roll the principal may keep."""
     from nytte.services.org import visible_unit_ids

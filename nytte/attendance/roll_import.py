@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nytte.access import requires
 from nytte.attendance.roll import (
     RollEntry,
     RollError,
@@ -27,7 +28,7 @@ from nytte.attendance.roll import (
     plan_day,
     unit_closing_days,
 )
-from nytte.auth import Principal
+from nytte.auth import Principal, Role
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, Referral
 from nytte.reference import code_labels
 
@@ -179,6 +180,7 @@ def reason_lookup(session: Session) -> dict[str, str]:
     return out
 
 
+@requires(Role.KOORDINATOR, Role.LEDER, writes=True)
 def import_paper_roll(
     session: Session,
     principal: Principal,

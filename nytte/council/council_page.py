@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal
+from nytte.access import requires
+from nytte.auth import Principal, Role
 from nytte.council.checklist import ChecklistItem, strategy_checklist
 from nytte.council.periods import Period, month_label
 from nytte.council.review import RegionalReview, region_municipalities, regional_review
@@ -53,6 +54,7 @@ def jobindsats_view(session: Session, codes: list[str]) -> JobindsatsView:
     return JobindsatsView(table, prov, s.fetched_at, last_error)
 
 
+@requires(Role.RAAD)
 def council_page(session: Session, principal: Principal, period: Period,
                  *, today: date | None = None) -> CouncilPage:
     review = regional_review(session, principal, period)  # checks the role and region

@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
+from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.council.checklist import EVALUATION_ACTION, ChecklistItem, strategy_checklist
@@ -175,6 +176,7 @@ def _composition_table(counts: dict[str, int], names: dict[str, str], title: str
                    col_labels=["Antal"], col_totals=True, row_title=title)
 
 
+@requires(Role.LEDER)
 def evaluation_data(session: Session, principal: Principal, year_no: int,
                     *, today: date | None = None) -> EvaluationData:
     require_role(principal, Role.LEDER)
@@ -228,6 +230,7 @@ def _month_end(m: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+@requires(Role.LEDER, writes=True)
 def record_generated(session: Session, principal: Principal, data: EvaluationData) -> None:
     """The checklist's 'yearly evaluation done' point reads this event."""
     record(session, principal, EVALUATION_ACTION, "municipality", data.municipality_code,
@@ -378,6 +381,7 @@ class EvaluationFiles:
     xlsx: bytes
 
 
+@requires(Role.LEDER, writes=True)
 def generate_yearly_evaluation(session: Session, principal: Principal,
                                year_no: int) -> EvaluationFiles:
     """Build the PDF and Excel of a yearly evaluation and record that it was made."""

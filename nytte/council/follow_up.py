@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.models import Participant, Referral
@@ -54,6 +55,7 @@ def _add_months(d: date, months: int) -> date:
     return date(d.year + y, m + 1, day)
 
 
+@requires(Role.LEDER, writes=True)
 def import_follow_ups(session: Session, principal: Principal, content: bytes,
                       *, today: date | None = None) -> FollowUpResult:
     """Save the file's follow-ups for the principal's municipality, or raise."""

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
+from nytte.access import requires
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.council.metrics import Counts, Scope, composition_raw, kpi_values, raw_counts
 from nytte.council.periods import Period
@@ -79,6 +80,7 @@ def _scope_for(
     return Scope((code,), (unit_id,), team_id), f"{unit.name} – {team.name}"
 
 
+@requires(Role.LEDER, Role.KOORDINATOR)
 def manager_overview(
     session: Session,
     principal: Principal,
@@ -123,6 +125,7 @@ def manager_overview(
 UnitChoice = tuple[int, str, list[tuple[int, str]]]
 
 
+@requires(Role.LEDER, Role.KOORDINATOR)
 def units_and_teams(session: Session, principal: Principal) -> list[UnitChoice]:
     """The units (and their teams) the principal may drill down to."""
     require_role(principal, Role.LEDER, Role.KOORDINATOR)

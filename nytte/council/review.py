@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nytte.access import requires
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.council.metrics import (
     AGE_BANDS,
@@ -92,6 +93,7 @@ def _require_reviewer(principal: Principal) -> str:
     return principal.region_code
 
 
+@requires(Role.RAAD)
 def regional_review(session: Session, principal: Principal, period: Period) -> RegionalReview:
     region_code = _require_reviewer(principal)
     ensure_fresh(session.connection())

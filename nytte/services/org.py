@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from nytte.access import ALL_ROLES, PERSON_LEVEL, requires
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.models import Municipality, Referral, Team, Unit
 
@@ -24,6 +25,7 @@ class UnitSummary:
     waiting: int  # referred, not yet at their expected start
 
 
+@requires(*ALL_ROLES)
 def visible_unit_ids(session: Session, principal: Principal) -> list[int]:
     """The units whose person-level data the principal may see."""
     if principal.role is Role.RAAD:
@@ -34,6 +36,7 @@ def visible_unit_ids(session: Session, principal: Principal) -> list[int]:
     return list(session.scalars(stmt.order_by(Unit.id)))
 
 
+@requires(*PERSON_LEVEL)
 def unit_summaries(session: Session, principal: Principal, on: date) -> list[UnitSummary]:
     """Places, staff, teams, enrolled and waiting per unit the principal may see."""
     if principal.role is Role.RAAD:

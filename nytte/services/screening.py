@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from nytte import audit
+from nytte.access import requires
 from nytte.auth import AccessDenied, Principal, Role, require_role, require_unit
 from nytte.models import (
     Consultation,
@@ -155,6 +156,7 @@ def _latest_policy_row(session: Session, muni: str) -> MunicipalPolicy | None:
     )
 
 
+@requires(*READERS)
 def current_policy(session: Session, principal: Principal) -> ScreeningPolicy:
     """The municipality's newest policy; the built-in default when none is stored."""
     require_role(principal, *READERS)
@@ -162,6 +164,7 @@ def current_policy(session: Session, principal: Principal) -> ScreeningPolicy:
     return _policy_from_row(row) if row else ScreeningPolicy()
 
 
+@requires(*READERS)
 def policy_versions(session: Session, principal: Principal) -> list[PolicyVersion]:
     require_role(principal, *READERS)
     rows = session.scalars(
@@ -172,6 +175,7 @@ def policy_versions(session: Session, principal: Principal) -> list[PolicyVersio
             for r in rows]
 
 
+@requires(Role.ADMIN, writes=True)
 def save_policy(session: Session, principal: Principal, *, recurring: str,
                 displacement_lookback_years: int,
                 professional_areas: list[str]) -> ScreeningPolicy:
@@ -198,6 +202,7 @@ def save_policy(session: Session, principal: Principal, *, recurring: str,
 
 # --- screening -------------------------------------------------------------------------
 
+@requires(*READERS)
 def similar_decisions(session: Session, principal: Principal, title: str, description: str,
                       exclude_task_id: int | None = None, k: int = 3) -> list[Similar]:
     """The municipality's most similar earlier decisions (own and imported)."""
@@ -212,6 +217,7 @@ def similar_decisions(session: Session, principal: Principal, title: str, descri
     return with_reasons(session, [index.query(title, description, k=k, exclude_refs=exclude)])[0]
 
 
+@requires(*SCREENERS)
 def preview(session: Session, principal: Principal, raw: dict[str, Any], *,
             on: date | None = None, task_id: int | None = None) -> ScreeningResult:
     """Screen without saving (the form's "Vurdér"); raises ProposalError on bad input."""
@@ -260,6 +266,7 @@ def _carried_consultation(prev: Screening, p: TaskProposal) -> ConsultationRecor
     )
 
 
+@requires(*SCREENERS, writes=True)
 def screen_and_save(
     session: Session, principal: Principal, raw: dict[str, Any], *,
     unit_id: int | None = None, task_id: int | None = None, on: date | None = None,
@@ -358,6 +365,7 @@ def _attach(session: Session, principal: Principal, c_row: Consultation,
                                        uploaded_by=principal.label))
 
 
+@requires(*SCREENERS, writes=True)
 def record_consultation(
     session: Session, principal: Principal, screening_id: int, record: ConsultationRecord,
     *, attachment: tuple[str, str, bytes] | None = None, today: date | None = None,
@@ -393,6 +401,7 @@ def _summary(s: Screening) -> ScreeningSummary:
                             s.supersedes_id)
 
 
+@requires(*READERS)
 def recent_decisions(session: Session, principal: Principal,
                      limit: int = 50) -> list[ScreeningSummary]:
     """The newest version of each task, newest first."""
@@ -411,6 +420,7 @@ def recent_decisions(session: Session, principal: Principal,
     return [_summary(s) for s in rows]
 
 
+@requires(*READERS)
 def task_history(session: Session, principal: Principal, task_id: int) -> list[ScreeningSummary]:
     require_role(principal, *READERS)
     task = session.get(Task, task_id)
@@ -425,6 +435,7 @@ def _municipality_label(session: Session, code: str) -> str:
     return f"{m.name} ({code})" if m else code
 
 
+@requires(*READERS)
 def decision_record(session: Session, principal: Principal, screening_id: int) -> DecisionRecord:
     """Everything the written record shows, from the stored, immutable decision."""
     require_role(principal, *READERS)
@@ -470,6 +481,7 @@ class DecisionView:
     attachment: tuple[str, str, bytes] | None
 
 
+@requires(*READERS)
 def decision_view(session: Session, principal: Principal, screening_id: int) -> DecisionView:
     record = decision_record(session, principal, screening_id)
     similar = similar_decisions(session, principal, record.proposal.title,
@@ -482,10 +494,12 @@ def decision_view(session: Session, principal: Principal, screening_id: int) -> 
                         (att.filename, att.content_type, att.data) if att else None)
 
 
+@requires(*READERS)
 def record_pdf(session: Session, principal: Principal, screening_id: int) -> bytes:
     return render_record(decision_record(session, principal, screening_id))
 
 
+@requires(*READERS)
 def dispensation_pdf(session: Session, principal: Principal, screening_id: int,
                      effect_text: str | None = None) -> bytes:
     return render_dispensation_application(decision_record(session, principal, screening_id),
@@ -512,6 +526,7 @@ def _attachment_row(session: Session, s: Screening) -> ConsultationAttachment | 
     return None
 
 
+@requires(*READERS)
 def statement_attachment(session: Session, principal: Principal,
                          screening_id: int) -> tuple[str, str, bytes] | None:
     att = _attachment_row(session, _load_screening(session, principal, screening_id))
@@ -520,6 +535,7 @@ def statement_attachment(session: Session, principal: Principal,
 
 # --- portfolio ----------------------------------------------------------------------------
 
+@requires(*READERS)
 def portfolio(session: Session, principal: Principal, f: PortfolioFilter,
               today: date) -> list[PortfolioEntry]:
     """Approved tasks (by their newest decision) matching the filter."""
@@ -545,6 +561,7 @@ def portfolio(session: Session, principal: Principal, f: PortfolioFilter,
 
 # --- precedent files --------------------------------------------------------------------------
 
+@requires(*READERS)
 def export_precedent(session: Session, principal: Principal) -> str:
     """The whole decision history of the municipality as a shareable file."""
     require_role(principal, *READERS)
@@ -562,6 +579,7 @@ class ImportResult:
     own_skipped: int
 
 
+@requires(Role.LEDER, Role.ADMIN, writes=True)
 def import_precedent(session: Session, principal: Principal, data: bytes) -> ImportResult:
     """Add another municipality's decisions to the precedent search (leder/admin).
 
@@ -597,6 +615,7 @@ def import_precedent(session: Session, principal: Principal, data: bytes) -> Imp
     return ImportResult(added, already, own)
 
 
+@requires(*READERS)
 def units_for(session: Session, principal: Principal) -> list[tuple[int, str]]:
     """The units the principal may file a task under (id, name)."""
     require_role(principal, *READERS)

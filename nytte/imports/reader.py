@@ -1,0 +1,334 @@
+"""From uploaded bytes to rows: size limits, encodings, delimiters, Excel guards.
+
+Nothing here trusts the file: its size is checked before anything is parsed, a
+workbook's zip directory is checked (member count, unpacked size, compression
+ratio) before openpyxl opens it, and text that is really binary or UTF-16 is
+refused with a sentence the user can act on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from nytte.formats import fmt_decimal
+from nytte.imports.cells import CellValue, as_text, has_control_characters, is_formula
+from nytte.imports.errors import ImportProblem, ImportRejected
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 5 * MB  # an import of a few thousand rows is far smaller
+    max_rows: int = 10_000
+    max_columns: int = 40
+    max_cell_chars: int = 500
+    max_unzipped_bytes: int = 50 * MB  # all members of a workbook together, unpacked
+    max_zip_ratio: float = 100.0  # unpacked/packed per member; real sheets stay well below
+    max_zip_members: int = 500
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Table:
+    """The rows of a file: header names (normalised) and (row number, values)."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, CellValue]]]
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int = 1
+    original_columns: list[str] = field(default_factory=list)
+
+
+def normalise_header(name: CellValue) -> str:
+    text = (as_text(name) or "").lstrip("\ufeff").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _size_text(n: int) -> str:
+    return f"{fmt_decimal(n / MB, 1)} MB"
+
+
+def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read a CSV or .xlsx file; raise ImportRejected for anything unreadable."""
+    if len(data) > limits.max_bytes:
+        raise ImportRejected.one(
+            None,
+            None,
+            f"filen er {_size_text(len(data))}; der kan højst indlæses "
+            f"{_size_text(limits.max_bytes)} ad gangen. Del filen op.",
+        )
+    if not data.strip():
+        raise ImportRejected.one(None, None, "filen er tom.")
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data, limits)
+    if suffix == ".xls":
+        raise ImportRejected.one(
+            None, None, "det gamle Excel-format (.xls) kan ikke indlæses; gem som .xlsx eller CSV."
+        )
+    if suffix in (".csv", ".txt", ""):
+        if data[:4] == b"PK\x03\x04":
+            raise ImportRejected.one(
+                None, None, "filen er et regneark eller en zip-fil, ikke CSV; gem som CSV."
+            )
+        return _read_csv(data, limits)
+    raise ImportRejected.one(
+        None, None, f"filtypen '{suffix}' kan ikke indlæses; brug CSV eller Excel (.xlsx)."
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def _line_of(data: bytes, index: int) -> int:
+    return data[:index].count(b"\n") + 1
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else Windows-1252/Latin-1.
+
+    Danish Excel saves "CSV" as Windows-1252; "CSV UTF-8" adds a BOM. UTF-16 and
+    binary files are refused, naming the first line with a NUL byte."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ImportRejected.one(
+            1, None, "filen er gemt som UTF-16 (Unicode-tekst); gem den som 'CSV UTF-8'."
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ImportRejected.one(
+            _line_of(data, nul),
+            None,
+            "filen indeholder binære data (NUL-tegn) og er ikke en CSV-tekstfil.",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ImportRejected.one(
+                _line_of(data, exc.start),
+                None,
+                "filen siger, den er UTF-8, men indeholder ugyldige tegn; gem den igen som "
+                "'CSV UTF-8'.",
+            ) from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Semicolon (Danish Excel), comma or tab: the one the header line uses most."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _read_csv(data: bytes, limits: Limits) -> Table:
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, dict[str, CellValue]]] = []
+    problems: list[ImportProblem] = []
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in raw):
+                continue
+            if header is None:
+                header, header_row = raw, line
+                _check_header([normalise_header(h) for h in header], header_row, limits)
+                continue
+            if len(rows) >= limits.max_rows:
+                raise ImportRejected.one(
+                    None, None, f"filen har mere end {limits.max_rows} rækker; del den op."
+                )
+            if len(raw) != len(header):
+                problems.append(_width_problem(line, len(raw), header, delimiter))
+                continue
+            rows.append((line, dict(zip(_names(header), raw, strict=True))))
+    except csv.Error as exc:
+        raise ImportRejected.one(
+            reader.line_num, None, f"rækken kan ikke læses som CSV ({exc}); tjek anførselstegn."
+        ) from exc
+    if header is None:
+        raise ImportRejected.one(None, None, "filen har ingen overskriftsrække.")
+    if problems:
+        raise ImportRejected(problems)
+    names = _names(header)
+    return Table(names, rows, "csv", encoding, delimiter, header_row, _shown(header))
+
+
+def _names(header: list[str]) -> list[str]:
+    return [normalise_header(h) for h in header]
+
+
+def _shown(header: list[str]) -> list[str]:
+    return [h.lstrip("\ufeff").strip() for h in header]
+
+
+def _width_problem(line: int, width: int, header: list[str], delimiter: str) -> ImportProblem:
+    if width > len(header):
+        hint = ""
+        if delimiter == ",":
+            hint = " Tal med decimalkomma skal stå i anførselstegn, eller brug semikolon."
+        return ImportProblem(
+            line,
+            f"kolonne {len(header) + 1}",
+            f"rækken har {width} felter, men overskriften har {len(header)}.{hint}",
+        )
+    return ImportProblem(
+        line,
+        normalise_header(header[width]) or f"kolonne {width + 1}",
+        f"rækken har kun {width} felter, men overskriften har {len(header)}.",
+    )
+
+
+def _check_header(names: list[str], row: int, limits: Limits) -> None:
+    if len(names) > limits.max_columns:
+        raise ImportRejected.one(row, None, f"filen har {len(names)} kolonner; højst "
+                                 f"{limits.max_columns} kan indlæses.")
+    seen: set[str] = set()
+    problems = []
+    for i, name in enumerate(names, start=1):
+        if not name:
+            problems.append(ImportProblem(row, f"kolonne {i}", "kolonnen har ingen overskrift."))
+        elif name in seen:
+            problems.append(ImportProblem(row, name, "kolonnen findes to gange."))
+        seen.add(name)
+    if problems:
+        raise ImportRejected(problems)
+
+
+# --- Excel --------------------------------------------------------------------------
+
+_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+def check_workbook_zip(data: bytes, limits: Limits) -> None:
+    """Refuse zip bombs and non-workbooks before openpyxl reads a byte of XML.
+
+    zipfile never unpacks more than a member's declared size, so checking the
+    declared sizes bounds what openpyxl can make us unpack."""
+    bio = io.BytesIO(data)
+    if not zipfile.is_zipfile(bio):
+        raise ImportRejected.one(None, None, "filen er ikke et Excel-regneark (.xlsx).")
+    try:
+        with zipfile.ZipFile(bio) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportRejected.one(None, None, "filen er et beskadiget regneark.") from exc
+    if len(infos) > limits.max_zip_members:
+        raise ImportRejected.one(
+            None, None, f"regnearket har {len(infos)} dele; det ligner ikke et almindeligt ark."
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_unzipped_bytes:
+        raise ImportRejected.one(
+            None,
+            None,
+            f"regnearket fylder {_size_text(total)} udpakket (højst "
+            f"{_size_text(limits.max_unzipped_bytes)}); det ligner en zip-bombe.",
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MB and ratio > limits.max_zip_ratio:
+            raise ImportRejected.one(
+                None,
+                None,
+                f"delen {info.filename} er pakket {ratio:.0f} gange sammen; det ligner en "
+                "zip-bombe og åbnes ikke.",
+            )
+    names = {i.filename for i in infos}
+    if not all(m in names for m in _REQUIRED_MEMBERS):
+        raise ImportRejected.one(None, None, "filen er en zip-fil, men ikke et Excel-regneark.")
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
+    check_workbook_zip(data, limits)
+    import openpyxl  # imported here: only Excel imports pay for it
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise ImportRejected.one(
+            None, None, "regnearket kan ikke åbnes; gem det igen fra Excel som .xlsx."
+        ) from exc
+    try:
+        if not wb.worksheets:
+            raise ImportRejected.one(None, None, "regnearket har ingen ark.")
+        ws = wb.worksheets[0]
+        header: list[str] | None = None
+        header_row = 1
+        rows: list[tuple[int, dict[str, CellValue]]] = []
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = list(values)
+            if not any(as_text(v) for v in cells):
+                continue
+            if header is None:
+                while cells and as_text(cells[-1]) is None:
+                    cells.pop()
+                header = [as_text(v) or "" for v in cells]
+                header_row = number
+                _check_header(_names(header), header_row, limits)
+                continue
+            if len(rows) >= limits.max_rows:
+                raise ImportRejected.one(
+                    None, None, f"regnearket har mere end {limits.max_rows} rækker; del det op."
+                )
+            extra = [v for v in cells[len(header):] if as_text(v) is not None]
+            if extra:
+                raise ImportRejected.one(
+                    number,
+                    f"kolonne {len(header) + 1}",
+                    "rækken har værdier uden for kolonnerne i overskriften.",
+                )
+            cells += [None] * (len(header) - len(cells))
+            rows.append((number, dict(zip(_names(header), cells[: len(header)], strict=True))))
+    finally:
+        wb.close()
+    if header is None:
+        raise ImportRejected.one(None, None, "regnearket har ingen overskriftsrække.")
+    return Table(_names(header), rows, "xlsx", None, None, header_row, _shown(header))
+
+
+# --- generic cell hygiene -------------------------------------------------------------
+
+
+def cell_problems(table: Table, limits: Limits = DEFAULT_LIMITS) -> list[ImportProblem]:
+    """Formulas, control characters and over-long text, in any cell of any row."""
+    problems = []
+    for row, values in table.rows:
+        for name, value in values.items():
+            if not isinstance(value, str):
+                continue
+            if is_formula(value):
+                problems.append(
+                    ImportProblem(row, name, "cellen indeholder en formel; formler indlæses "
+                                  "ikke. Skriv værdien i stedet.")
+                )
+            elif has_control_characters(value):
+                problems.append(
+                    ImportProblem(row, name, "cellen indeholder usynlige styretegn.")
+                )
+            elif len(value) > limits.max_cell_chars:
+                problems.append(
+                    ImportProblem(row, name, f"teksten er {len(value)} tegn; højst "
+                                  f"{limits.max_cell_chars}.")
+                )
+    return problems

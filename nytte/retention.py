@@ -1,0 +1,146 @@
+"""Retention: anonymise a participant's personal data a set time after the course ends.
+
+What goes: the case reference (replaced by a stable pseudonym built from the
+internal id, which reveals nothing) and free-text notes (attendance notes,
+caseworker). The birth year is kept by default, because the age composition of past
+periods is computed from it; `birth_year="coarsen"` (five-year band) or "remove"
+trade those figures for stronger anonymisation. What stays: every row and every
+count, so the dashboards' historical figures do not change.
+The audit trail is append-only and never held case references (events name
+participants by internal id), so nothing in it needs rewriting."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from nytte.audit import record
+from nytte.auth import Principal, Role
+from nytte.models import Attendance, Participant, Referral
+from nytte.models.base import utcnow
+
+PSEUDONYM_PREFIX = "ANON-"
+BIRTH_YEAR_MODES = ("coarsen", "remove", "keep")
+
+RETENTION_PRINCIPAL = Principal(
+    user_id="system:retention", name="Opbevaringsjob", role=Role.ADMIN
+)
+
+
+class RetentionSettings(BaseSettings):
+    """NYTTE_RETENTION_MONTHS, NYTTE_RETENTION_BIRTH_YEAR."""
+
+    model_config = SettingsConfigDict(env_prefix="NYTTE_RETENTION_", extra="ignore")
+
+    months: int = Field(default=12, ge=1, le=240)
+    # "keep" by default: the dashboards' age composition is computed from the birth
+    # year for each period, so coarsening or removing it changes historical figures.
+    birth_year: str = "keep"
+
+
+def pseudonym(participant_id: int) -> str:
+    return f"{PSEUDONYM_PREFIX}{participant_id:08d}"
+
+
+def months_before(day: date, months: int) -> date:
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    # The last valid day of the target month when the day does not exist there.
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    cutoff: date
+    anonymised: int
+    by_municipality: dict[str, int]
+
+
+def due_participants(session: Session, cutoff: date) -> list[tuple[int, str]]:
+    """(id, municipality) of participants whose every course ended on or before cutoff."""
+    last_end = (
+        select(
+            Referral.participant_id.label("pid"),
+            func.max(Referral.ended_on).label("last_end"),
+            func.count().label("n"),
+            func.count(Referral.ended_on).label("ended"),
+        )
+        .group_by(Referral.participant_id)
+        .subquery()
+    )
+    stmt = (
+        select(Participant.id, Participant.municipality_code)
+        .join(last_end, last_end.c.pid == Participant.id)
+        .where(
+            Participant.anonymised_at.is_(None),
+            last_end.c.n == last_end.c.ended,  # no open course
+            last_end.c.last_end <= cutoff,
+        )
+        .order_by(Participant.id)
+    )
+    return [(int(i), str(m)) for i, m in session.execute(stmt).all()]
+
+
+def anonymise_expired(
+    session: Session,
+    *,
+    months: int,
+    today: date,
+    birth_year: str = "keep",
+    actor: Principal = RETENTION_PRINCIPAL,
+    dry_run: bool = False,
+) -> RetentionResult:
+    """Anonymise participants whose courses all ended more than ``months`` ago."""
+    if birth_year not in BIRTH_YEAR_MODES:
+        raise ValueError(f"birth_year must be one of {BIRTH_YEAR_MODES}")
+    cutoff = months_before(today, months)
+    due = due_participants(session, cutoff)
+    by_muni: dict[str, list[int]] = defaultdict(list)
+    for pid, muni in due:
+        by_muni[muni].append(pid)
+    if dry_run or not due:
+        return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})
+    now = utcnow()
+    ids = [pid for pid, _ in due]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for person in session.scalars(select(Participant).where(Participant.id.in_(chunk))):
+            person.case_ref = pseudonym(person.id)
+            if birth_year == "coarsen" and person.birth_year is not None:
+                person.birth_year = person.birth_year - person.birth_year % 5
+            elif birth_year == "remove":
+                person.birth_year = None
+            person.anonymised_at = now
+        # Versioned rows: bump the version so an open form cannot write old text back.
+        session.execute(
+            update(Referral)
+            .where(Referral.participant_id.in_(chunk))
+            .values(caseworker_ref="", version=Referral.version + 1)
+        )
+        session.execute(
+            update(Attendance)
+            .where(Attendance.participant_id.in_(chunk), Attendance.note != "")
+            .values(note="", version=Attendance.version + 1)
+        )
+    for muni, pids in sorted(by_muni.items()):
+        record(
+            session, actor, "retention_anonymise", "participant", "",
+            new={"count": len(pids), "months": months, "cutoff": cutoff.isoformat(),
+                 "birth_year": birth_year, "participant_ids": pids},
+            municipality_code=muni,
+            reason=f"Opbevaringsperiode udløbet ({months} måneder efter forløbets afslutning)",
+        )
+    session.flush()
+    return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})
