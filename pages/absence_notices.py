@@ -10,6 +10,7 @@ import streamlit as st
 
 from nytte.attendance.notices import DISCLAIMER, record_export, to_csv, to_pdf, to_xlsx
 from nytte.auth import AccessDenied, Principal
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
 from pages.attendance_data import cached_notices, definition_popover, period_filter, unit_filter
 from pages.common import db_session, guard
@@ -31,7 +32,7 @@ def render() -> None:
     principal = guard("fravaer")
     st.title("Fraværsmeddelelser")
     st.info(DISCLAIMER)
-    today = date.today()
+    today = clock.today()
     c1, c2 = st.columns(2)
     with c1:
         unit_id = unit_filter(principal, "fravaer:unit")

@@ -3,12 +3,13 @@ the facts that put each on the list. It advises; it decides nothing (GDPR art. 2
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
 from pages.attendance_data import cached_at_risk, definition_popover, unit_filter
 from pages.common import guard
@@ -22,7 +23,7 @@ def render() -> None:
         "ingen afgørelse om nogen (databeskyttelsesforordningens art. 22). Tal med "
         "deltageren, før du handler; listen må ikke bruges som grundlag for sanktion."
     )
-    today = date.today()
+    today = clock.today()
     unit_id = unit_filter(principal, "risikoliste:unit")
     try:
         result = cached_at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))

@@ -3,14 +3,13 @@ and a weekday × week heatmap. Every figure has its definition one click away.""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from nytte.auth import AccessDenied
+from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
 from pages.attendance_data import cached_attendance, definition_popover, period_filter, unit_filter
 from pages.common import guard
@@ -30,7 +29,7 @@ def _group_table(df: pd.DataFrame, label: str) -> pd.DataFrame:
 def render() -> None:
     principal = guard("fremmoedeoverblik")
     st.title("Fremmødeoverblik")
-    today = date.today()
+    today = clock.today()
     c1, c2 = st.columns(2)
     with c1:
         unit_id = unit_filter(principal, "fremmoedeoverblik:unit")

@@ -3,7 +3,7 @@ waiting referrals; participants per staff member; and a forecast with its backte
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,6 +12,7 @@ import streamlit as st
 from nytte.attendance.capacity import CapacityRow
 from nytte.attendance.forecast import TARGET_LABELS, TARGETS
 from nytte.auth import AccessDenied
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
 from pages.attendance_data import cached_capacity, definition_popover, unit_filter
 from pages.common import guard
@@ -35,7 +36,7 @@ def _rows(rows: list[CapacityRow], label: str, with_unit_cols: bool) -> pd.DataF
 def render() -> None:
     principal = guard("kapacitet")
     st.title("Kapacitet")
-    today = date.today()
+    today = clock.today()
     c1, c2 = st.columns(2)
     with c1:
         unit_id = unit_filter(principal, "kapacitet:unit")

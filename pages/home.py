@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from nytte.auth import ROLE_LABELS, Role
+from nytte.core import clock
 from nytte.formats import fmt_date_long, fmt_int
 from nytte.services.org import unit_summaries
 from nytte.textsafe import md_escape
@@ -18,7 +17,7 @@ def render() -> None:
     principal = guard("forside")
     st.title("Nytte")
     st.caption(f"{md_escape(principal.name)} · {ROLE_LABELS[principal.role]}")
-    today = date.today()
+    today = clock.today()
     if principal.role is Role.RAAD:
         st.write(
             "Som medlem af det regionale beskæftigelsesråd ser du samlede, "

@@ -3,11 +3,10 @@ with the yearly re-screening flag (the council recommends a yearly evaluation)."
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from nytte.core import clock
 from nytte.formats import fmt_date
 from nytte.screening.portfolio import PortfolioFilter
 from nytte.screening.vocabulary import INDOOR_OUTDOOR, PROFESSIONAL_AREAS, SEASONS
@@ -35,7 +34,7 @@ def render() -> None:
                           format_func=lambda v: "Alle" if v == "all" else SEASONS[v],
                           key=K + "season")
     only_due = st.toggle("Kun opgaver, der skal genvurderes", key=K + "due")
-    today = date.today()
+    today = clock.today()
     f = PortfolioFilter(professional_areas=tuple(areas), max_physical_demand=demand,
                         indoor_outdoor=tuple(inout), season=None if season == "all" else season,
                         only_due=only_due)

@@ -3,8 +3,6 @@ exit by outcome, split by unit, team, month, benefit or visitation group."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -12,6 +10,7 @@ import streamlit as st
 
 from nytte.attendance.funnel import DIMENSIONS, STEP_LABELS, STEPS
 from nytte.auth import AccessDenied
+from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
 from pages.attendance_data import cached_funnel, definition_popover, period_filter, unit_filter
 from pages.common import guard
@@ -24,7 +23,7 @@ def render() -> None:
         "Hvor mange af de henviste møder op, og hvor mange får et stabilt fremmøde? "
         "Kommunerne kan i dag ikke svare på det (Ankestyrelsen, kap. 2)."
     )
-    today = date.today()
+    today = clock.today()
     c1, c2, c3 = st.columns(3)
     with c1:
         unit_id = unit_filter(principal, "tragt:unit")

@@ -6,14 +6,13 @@ of overwriting. If the database fails mid-save, the input stays on the screen.""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from nytte.audit_guard import UnauditedWrite
 from nytte.auth import AccessDenied, Principal
 from nytte.concurrency import ConcurrentEditError, DatabaseUnavailable, saving
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import WEEKDAY_COLUMNS
 from nytte.reference import code_labels
@@ -47,7 +46,7 @@ def _field_key(referral_id: int, name: str) -> str:
 def render() -> None:
     principal = guard(PAGE)
     st.title("Henvisninger")
-    today = date.today()
+    today = clock.today()
     with db_session() as session:
         referrals = list_referrals(session, principal, active_on=today)
         outcomes = code_labels(session, "exit_outcome")

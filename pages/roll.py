@@ -23,6 +23,7 @@ from nytte.attendance.roll import (
 )
 from nytte.attendance.roll_import import COLUMNS, import_paper_roll
 from nytte.auth import AccessDenied, Principal
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
 from nytte.models import ABSENT, PRESENT
 from pages.attendance_data import clear_attendance_caches
@@ -280,7 +281,7 @@ def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
 def render() -> None:
     principal = guard("fremmoede")
     st.title("Morgenregistrering")
-    today = date.today()
+    today = clock.today()
     with db_session() as session:
         units = roll_units(session, principal)
     if not units:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied, Principal
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_datetime, fmt_pct
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
@@ -236,7 +237,7 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
         skip = st.text_input("Begrundelse for sprunget niveau", key=sfx + "skip")
         c1, c2 = st.columns(2)
         consulted = c1.date_input("Høringsdato", value=None, format=DATE_FORMAT,
-                                  key=sfx + "date", max_value=date.today())
+                                  key=sfx + "date", max_value=clock.today())
         with c2:
             outcome = _select("Udfald", {k: v for k, v in CONSULTATION_OUTCOMES.items()
                                          if k != "not_consulted"}, sfx + "outcome")

@@ -23,6 +23,11 @@ PG_ADMIN_URL = os.environ.get(
 )
 ROOT = Path(__file__).resolve().parent.parent
 
+# The whole suite runs on a fixed day (a Monday, after the demo's last data), in this
+# process and in every app server it starts: no test may depend on the day it runs.
+TEST_TODAY = "2026-11-23"
+os.environ["NYTTE_TODAY"] = TEST_TODAY
+
 
 def _pg_unavailable(reason: str) -> None:
     msg = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({reason}); data-layer tests need it."

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, text
 
 from nytte.auth import Principal, Role
+from nytte.core import clock
 from nytte.council.checklist import Status, strategy_checklist
 from nytte.council.evaluation import (
     evaluation_data,
@@ -94,6 +95,6 @@ def test_generating_the_evaluation_ticks_the_checklist(empty_engine: Engine) -> 
     with session_scope(empty_engine) as s:
         generate_yearly_evaluation(s, LEADER, YEAR)
     with session_scope(empty_engine) as s:
-        after = {i.key: i for i in strategy_checklist(s, "0253", date.today())}
+        after = {i.key: i for i in strategy_checklist(s, "0253", clock.today())}
     assert after["yearly_evaluation"].status is Status.MET
     assert after["effect"].status is not Status.NO_DATA or "Ingen" in after["effect"].evidence

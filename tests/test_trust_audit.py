@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
+from nytte.core import clock
 from nytte.models import AuditEvent, Participant, Referral
 from nytte.services.audit_log import AuditFilter, export_participant_history, search_audit
 from nytte.services.referrals import update_referral
@@ -90,7 +91,7 @@ def test_search_by_who_what_entity_and_period(demo_sqlite: Engine, tmp_path: Pat
             assert search_audit(s, ADMIN, AuditFilter(entity="referral", entity_id="999999")) == []
             assert [e.participant_id for e in search_audit(
                 s, ADMIN, AuditFilter(case_ref=case_ref))] == [pid]
-            today = date.today()
+            today = clock.today()
             todays = search_audit(s, ADMIN, AuditFilter(date_from=today, date_to=today))
             assert len([e for e in todays if e.actor != "demo-screening"]) == 2
             older = search_audit(s, ADMIN, AuditFilter(date_to=today - timedelta(days=1)))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
 from nytte.auth import Principal
+from nytte.core import clock
 from nytte.models import Unit
 from nytte.reference import code_labels
 
@@ -127,7 +128,7 @@ def referral_funnel(
 
     Referrals whose expected start is after ``as_of`` (default today) cannot have
     shown up yet: they are left out of the funnel and counted in ``waiting``."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     if not 0 < rule.share <= 1 or rule.weeks < 1 or rule.min_days < 1:
         raise ValueError("Reglen for stabilt fremmøde skal have en andel over 0 og højst 100 %.")
     units = scope_units(session, principal, unit_id)
@@ -141,7 +142,7 @@ def referral_funnel(
     refs = refs[~not_due].copy()
     # Courses run past the referral window: read their rows up to today (and at least
     # a year on, for a window in the past).
-    last = max(referred_to + timedelta(days=400), date.today())
+    last = max(referred_to + timedelta(days=400), clock.today())
     att = attendance_frame(session, units or [-1], referred_from, last)
     att = att[att["referral_id"].isin(refs["referral_id"])]
     steps = referral_steps(att, rule)

@@ -6,12 +6,13 @@ team with a signature column. The absence-notice PDF goes in the case file."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from fpdf import FPDF
 
 from nytte.config import ConfigError
+from nytte.core import clock
 from nytte.formats import fmt_date, fmt_date_long, fmt_datetime, fmt_decimal
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -135,7 +136,7 @@ def table_pdf(
     pdf.multi_cell(
         0,
         4,
-        f"{footer}\nUdskrevet {fmt_datetime(datetime.now())}.",
+        f"{footer}\nUdskrevet {fmt_datetime(clock.now())}.",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
+from nytte.core import clock
 from nytte.db import get_engine, session_scope
 from nytte.formats import fmt_date, fmt_int
 from nytte.retention import BIRTH_YEAR_MODES, RetentionSettings, anonymise_expired
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.months < 1:
         print("Fejl: --months skal være mindst 1.")
         return 2
-    today = args.today or date.today()
+    today = args.today or clock.today()
     with session_scope(get_engine()) as session:
         result = anonymise_expired(
             session, months=args.months, today=today, birth_year=args.birth_year,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from nytte.access import requires
 from nytte.auth import Principal, Role
+from nytte.core import clock
 from nytte.council.checklist import ChecklistItem, strategy_checklist
 from nytte.council.periods import Period, month_label
 from nytte.council.review import RegionalReview, region_municipalities, regional_review
@@ -59,7 +60,7 @@ def council_page(session: Session, principal: Principal, period: Period,
                  *, today: date | None = None) -> CouncilPage:
     review = regional_review(session, principal, period)  # checks the role and region
     munis = region_municipalities(session, review.region_code)
-    on = min(period.end, today or date.today())
+    on = min(period.end, today or clock.today())
     return CouncilPage(
         review=review,
         jobindsats=jobindsats_view(session, [c for c, _ in munis]),

@@ -23,6 +23,7 @@ from nytte import kpis
 from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.core import clock
 from nytte.council.checklist import EVALUATION_ACTION, ChecklistItem, strategy_checklist
 from nytte.council.exports import definitions_sheet, write_table
 from nytte.council.metrics import (
@@ -185,7 +186,7 @@ def evaluation_data(session: Session, principal: Principal, year_no: int,
         raise AccessDenied("Din rolle er ikke knyttet til en kommune.")
     muni = session.get(Municipality, code)
     period = year(year_no)
-    today = today or date.today()
+    today = today or clock.today()
     if period.end > today:  # a year in progress is evaluated up to today
         period = Period(period.start, max(period.start, today))
     scope = Scope((code,))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.core import clock
 from nytte.models import Participant, Referral
 from nytte.models.council import ExitFollowUp
 from nytte.privacy import PersonalDataError, ensure_no_cpr
@@ -63,7 +64,7 @@ def import_follow_ups(session: Session, principal: Principal, content: bytes,
     code = principal.municipality_code
     if code is None:
         raise AccessDenied("Din rolle er ikke knyttet til en kommune.")
-    today = today or date.today()
+    today = today or clock.today()
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role
+from nytte.core import clock
 from nytte.imports.cells import CellValue, as_text, parse_date, parse_decimal, parse_int
 from nytte.imports.errors import ImportProblem, ImportRejected
 from nytte.imports.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
@@ -398,7 +399,7 @@ def import_referrals(
     """Validate the whole file, then write it in the caller's transaction, or refuse."""
     if principal.municipality_code is None:
         raise AccessDenied("Du er ikke knyttet til en kommune.")
-    today = today or date.today()
+    today = today or clock.today()
     table = read_table(data, filename, limits)
     rows = _validate_rows(session, principal, table, today, limits)
     digest = hashlib.sha256(data).hexdigest()

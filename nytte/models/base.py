@@ -3,10 +3,12 @@ way on SQLite (batch mode) and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from nytte.core import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,4 +25,4 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC; the interface converts to Danish time."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utcnow_naive()

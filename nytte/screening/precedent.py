@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,7 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+from nytte.core import clock
 from nytte.privacy import ensure_no_cpr
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
 
@@ -207,7 +208,7 @@ def export_document(decisions: list[PrecedentDecision], municipality_code: str |
     doc = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "exported_at": datetime.now().replace(microsecond=0).isoformat(),
+        "exported_at": clock.now().replace(microsecond=0).isoformat(),
         "municipality_code": municipality_code,
         "decisions": [d.to_json() for d in decisions],
     }

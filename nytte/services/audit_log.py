@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role
+from nytte.core import clock
 from nytte.exports import to_csv_bytes
 from nytte.models import Attendance, AuditEvent, Participant, Referral, Team, Unit
 from nytte.reference import code_labels
@@ -230,7 +231,7 @@ def export_participant_history(
     }
     readme = (
         "Indsigt i oplysninger registreret i Nytte (databeskyttelsesforordningens art. 15).\n"
-        f"Udtrukket {date.today().strftime('%d-%m-%Y')} for sagsreference {person.case_ref}.\n"
+        f"Udtrukket {clock.today().strftime('%d-%m-%Y')} for sagsreference {person.case_ref}.\n"
         "deltager.csv: stamoplysninger; henvisninger.csv: forløb; fremmoede.csv: "
         "registreret fremmøde; haendelser.csv: revisionsspor om deltageren.\n"
     )

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from nytte import audit
 from nytte.access import requires
 from nytte.auth import AccessDenied, Principal, Role, require_role, require_unit
+from nytte.core import clock
 from nytte.models import (
     Consultation,
     ConsultationAttachment,
@@ -307,7 +308,7 @@ def screen_and_save(
 
     rs = ruleset_for(on or proposal.start_date)
     if consultation is not None:
-        validate_consultation(consultation, rs, today or date.today())
+        validate_consultation(consultation, rs, today or clock.today())
     elif prev is not None:
         # A re-screening keeps the recorded consultation (validated when it was
         # recorded) while the proposal's consultation answers still match it.

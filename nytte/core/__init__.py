@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks every feature uses: settings, the clock, time."""
