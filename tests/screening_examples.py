@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-PRE_2025 = "2025-03-03"  # picks rule set bab-2020
+PRE_2025 = "2025-03-03"  # picks rule set bab-2023
 FROM_2025 = "2026-03-02"  # picks rule set arbejdspligt-2025
 
 

@@ -14,7 +14,7 @@ from nytte.screening.rulesets import course_limit_weeks, ruleset_for
 def test_rules_come_from_the_rule_set_files() -> None:
     assert course_limit_weeks(date(2025, 6, 30)) == 13
     assert course_limit_weeks(date(2025, 7, 1)) is None
-    assert course_status(date(2024, 1, 1), date(2024, 1, 2)).ruleset_id == "bab-2020"
+    assert course_status(date(2024, 1, 1), date(2024, 1, 2)).ruleset_id == "bab-2023"
     assert (
         course_status(date(2026, 1, 1), date(2026, 1, 2)).ruleset_id
         == ruleset_for(date(2026, 1, 1)).id

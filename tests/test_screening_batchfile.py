@@ -135,7 +135,7 @@ def test_screen_command_prints_json_in_input_order(tmp_path: Path,
     assert main([str(f), "--policy", "lenient"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [o["verdict"] for o in out] == ["approve", "reject", "approve", "approve"]
-    assert [o["ruleset"] for o in out] == ["arbejdspligt-2025"] * 3 + ["bab-2020"]
+    assert [o["ruleset"] for o in out] == ["arbejdspligt-2025"] * 3 + ["bab-2023"]
     first = out[0]
     assert set(first) >= {"title", "verdict", "ruleset", "criteria", "similar"}
     assert set(first["criteria"][0]) >= {"id", "status", "reason", "source"}
@@ -148,7 +148,7 @@ def test_screen_command_on_overrides_start_date(tmp_path: Path,
     f = tmp_path / "opgaver.json"
     f.write_text(json.dumps([base()]), encoding="utf-8")
     assert main([str(f), "--on", "2024-05-01"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["ruleset"] == "bab-2020"
+    assert json.loads(capsys.readouterr().out)[0]["ruleset"] == "bab-2023"
 
 
 def test_screen_command_bad_file_exits_nonzero(tmp_path: Path,

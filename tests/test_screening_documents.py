@@ -44,7 +44,9 @@ def test_record_has_description_criteria_consultation_ruleset_and_decider() -> N
         consulted_on=date(2026, 2, 16), informed=True, practical_setup_discussed=True,
         statement_text="<script>alert('x')</script> Enige om holdstørrelse.",
         recorded_by="Søren Ærbø", recorded_at=datetime(2026, 2, 16, 14, 5))
-    text = squash(pdf_text(render_record(make_record(base(), consultation=consultation,
+    row = base(consultation_representative="Åse Øster (TR, 3F)", tr_informed="yes",
+               practical_setup_discussed="yes")
+    text = squash(pdf_text(render_record(make_record(row, consultation=consultation,
                                                      version=2, supersedes="Opgave 7, v1"))))
     assert "Skriftlig vurdering af opgave til nytteindsats" in text
     assert "Afgørelse: Godkendes" in text
@@ -52,7 +54,7 @@ def test_record_has_description_criteria_consultation_ruleset_and_decider() -> N
     assert "stoppede med at arbejde i de udpegede" in text
     assert "Ingen fortrængning af ordinært ansatte: Opfyldt" in text
     assert "1998" in text
-    assert "Kilde: Servicelovens § 83" in text and "ikke verificeret" in text
+    assert "[V] Kilde: RAR Sjælland" in text and "[U] ikke verificeret" in text
     assert "Åse Øster (TR, 3F)" in text and "16-02-2026" in text
     assert "<script>alert('x')</script>" in text  # printed as text
     assert "arbejdspligt-2025" in text
@@ -63,7 +65,7 @@ def test_record_has_description_criteria_consultation_ruleset_and_decider() -> N
 def test_record_of_a_rejection_without_separate_consultation() -> None:
     text = squash(pdf_text(render_record(make_record(base(servicelov_83="yes")))))
     assert "Afgørelse: Afvises" in text
-    assert "Ikke hjælp i hjemmet efter servicelovens § 83: Ikke opfyldt" in text
+    assert "Ikke personlig eller praktisk hjælp efter serviceloven: Ikke opfyldt" in text
 
 
 def test_dispensation_application_lists_the_bek_1178_fields() -> None:

@@ -21,8 +21,8 @@ from nytte.screening.vocabulary import CRITERION_IDS
 
 
 def test_both_rule_sets_load_and_switch_on_1_july_2025() -> None:
-    assert [rs.id for rs in load_rulesets()] == ["bab-2020", "arbejdspligt-2025"]
-    assert ruleset_for(date(2025, 6, 30)).id == "bab-2020"
+    assert [rs.id for rs in load_rulesets()] == ["lab-2014", "bab-2020", "bab-2023", "arbejdspligt-2025"]
+    assert ruleset_for(date(2025, 6, 30)).id == "bab-2023"
     assert ruleset_for(date(2025, 7, 1)).id == "arbejdspligt-2025"
     with pytest.raises(RuleSetError, match="Intet regelsæt"):
         ruleset_for(date(2010, 1, 1))
@@ -102,6 +102,6 @@ def test_invalid_files_are_refused(tmp_path: Path) -> None:
 
 def test_overlapping_periods_are_refused(tmp_path: Path) -> None:
     _copy(tmp_path)
-    _copy(tmp_path, {"valid_from": date(2025, 6, 1)}, name="arbejdspligt_2025.yaml")
+    _copy(tmp_path, {"valid_from": date(2023, 6, 1)}, name="arbejdspligt_2025.yaml")
     with pytest.raises(RuleSetError, match="overlapper"):
         load_rulesets_from(tmp_path)

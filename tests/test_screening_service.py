@@ -96,7 +96,7 @@ def test_record_consultation_makes_a_new_version_and_the_record_shows_it(
         first = svc.screen_and_save(s, k, pre2025(consultation_outcome="pending",
                                                   consultation_date=None,
                                                   written_statement="no"), unit_id=u1)
-    assert first.result.verdict == "clarify" and first.result.ruleset.id == "bab-2020"
+    assert first.result.verdict == "clarify" and first.result.ruleset.id == "bab-2023"
     record = ConsultationRecord(level="tr_p", outcome="agree", representative="Åse Øster, TR 3F",
                                 consulted_on=date(2025, 2, 20), written_statement=True,
                                 statement_text="Enige; holdet arbejder kun i de udpegede områder.")
@@ -117,7 +117,7 @@ def test_record_consultation_makes_a_new_version_and_the_record_shows_it(
     assert "Afgørelse: Godkendes" in text_
     assert "Åse Øster, TR 3F" in text_ and "20-02-2025" in text_
     assert "tilkendegivelse.pdf" in text_
-    assert "bab-2020" in text_ and "Kim Koordinator" in text_
+    assert "bab-2023" in text_ and "Kim Koordinator" in text_
     assert "Erstatter tidligere vurdering: Opgave" in text_
 
 

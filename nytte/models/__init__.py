@@ -8,7 +8,7 @@ from nytte.models.base import Base
 from nytte.models.codes import CodeValue
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral
-from nytte.models.screening import ConsultationAttachment, PrecedentImport
+from nytte.models.screening import ConsultationAttachment, PrecedentImport, RuleSetVersion
 from nytte.models.tasks import Consultation, MunicipalPolicy, Screening, Task
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PrecedentImport",
     "Referral",
     "Region",
+    "RuleSetVersion",
     "Screening",
     "Task",
     "Team",

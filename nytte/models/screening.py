@@ -3,6 +3,8 @@
 - PrecedentImport: decisions another municipality shared as a precedent file; they
   join the importing municipality's precedent search but are never its own decisions.
 - ConsultationAttachment: the written statement as an attached file (PDF, scan).
+- RuleSetVersion: the full content of a rule set as it was when a decision was made;
+  a decision's record is rendered from it, never from the current YAML file.
 """
 
 from __future__ import annotations
@@ -49,3 +51,16 @@ class ConsultationAttachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RuleSetVersion(Base):
+    """An immutable copy of one rule set's content, shared by every decision made
+    while the rule-set file had exactly this content (identified by its hash)."""
+
+    __tablename__ = "ruleset_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(60), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

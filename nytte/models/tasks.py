@@ -58,6 +58,11 @@ class Screening(Base):
     version: Mapped[int] = mapped_column(Integer)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("screening.id"), nullable=True)
     ruleset_id: Mapped[str] = mapped_column(String(60))
+    # The rule set's content as judged under (null only for decisions made before
+    # rule sets were frozen with their decisions).
+    ruleset_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ruleset_version.id"), nullable=True
+    )
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("municipal_policy.id"), nullable=True)
     start_date: Mapped[date] = mapped_column(Date)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)

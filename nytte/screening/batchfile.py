@@ -30,6 +30,8 @@ class RowProblem:
         where = f"Række {self.row}" if self.row else "Filen"
         if self.line is not None:
             where += f" (linje {self.line})"
+        if self.row and self.field:
+            where += f", felt {self.field}"
         return f"{where}: {self.message}"
 
 

@@ -13,12 +13,7 @@ from nytte.formats import fmt_date, fmt_date_long
 from nytte.screening.documents import DecisionRecord
 from nytte.screening.pdf_base import DanishPDF
 from nytte.screening.record_pdf import consultation_lines
-from nytte.screening.vocabulary import (
-    CONSULTATION_LEVELS,
-    CONSULTATION_OUTCOMES,
-    STATUSES,
-    YES_NO,
-)
+from nytte.screening.vocabulary import STATUSES
 
 COMPETITION_CRITERIA = ("competition", "otherwise_done", "certified_trade", "beneficiary")
 
@@ -38,6 +33,13 @@ def render_dispensation_application(
     if not rs.ratio.enabled:
         raise DispensationNotApplicable(
             f"Regelsættet {rs.id} har intet rimelighedskrav; der skal ikke søges dispensation.")
+    if any(c.id == "home_help" and c.status == "fail" for c in record.criteria):
+        raise DispensationNotApplicable(
+            "Opgaven omfatter en visiteret ydelse efter serviceloven; der kan ikke gives "
+            f"dispensation for den ({rs.ratio.dispensation_source}).")
+    if any(c.status == "fail" for c in record.criteria):
+        raise DispensationNotApplicable("Opgaven er afvist; der søges ikke dispensation for en "
+                                        "afvist opgave.")
     p = record.proposal
     pdf = DanishPDF("Ansøgning om dispensation fra rimelighedskravet", p.title)
     pdf.heading("Ansøgning om dispensation fra rimelighedskravet")
@@ -65,14 +67,9 @@ def render_dispensation_application(
         pdf.field("Overskridelse", str(max(0, record.ratio.total - record.ratio.allowed)))
 
     pdf.section("3. Høring af tillidsrepræsentant og resultat")
-    if record.consultation is not None:
-        for label, value in consultation_lines(record.consultation, rs):
+    for label, value in consultation_lines(p, record.consultation, rs):
+        if label or value:
             pdf.field(label, value)
-    else:
-        pdf.field("Høringsniveau", CONSULTATION_LEVELS[p.consultation_level])
-        pdf.field("Dato", fmt_date(p.consultation_date))
-        pdf.field("Udfald", CONSULTATION_OUTCOMES[p.consultation_outcome])
-        pdf.field("Skriftlig tilkendegivelse", YES_NO[p.written_statement])
 
     pdf.section("4. Håndtering af konkurrenceforvridning")
     for c in record.criteria:

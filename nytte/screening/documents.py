@@ -12,7 +12,7 @@ from datetime import date, datetime
 from nytte.screening.criteria import CriterionResult, RatioCheck
 from nytte.screening.engine import ScreeningResult
 from nytte.screening.policy import ScreeningPolicy
-from nytte.screening.proposal import TaskProposal
+from nytte.screening.proposal import SkippedLevel, TaskProposal
 from nytte.screening.rulesets import RuleSet
 from nytte.screening.vocabulary import VERDICTS
 
@@ -33,6 +33,7 @@ class ConsultationRecord:
     practical_setup_discussed: bool | None = None
     recorded_by: str | None = None
     recorded_at: datetime | None = None
+    skips: tuple[SkippedLevel, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from nytte.screening.criteria import (
     CriterionResult,
     RatioCheck,
     decide,
+    dispensation_possible,
     evaluate,
     ratio_check,
     risk_score,
@@ -38,7 +39,8 @@ class ScreeningResult:
 
     @property
     def dispensation_needed(self) -> bool:
-        return self.ratio is not None and self.ratio.exceeded
+        return self.ratio is not None and self.ratio.exceeded \
+            and dispensation_possible(self.criteria)
 
     @property
     def risk(self) -> float:
@@ -52,7 +54,7 @@ class ScreeningResult:
             "ruleset": self.ruleset.id,
             "criteria": [
                 {"id": c.id, "status": c.status, "reason": c.reason, "source": c.source,
-                 "verified": c.verified}
+                 "verified": c.verified, "source_kind": c.kind}
                 for c in self.criteria
             ],
             "similar": [s.to_json() for s in self.similar],
@@ -65,14 +67,16 @@ def screen(
     policy: ScreeningPolicy,
     *,
     on: date | None = None,
-    consultation: ConsultationFacts | None = None,
+    consultation: ConsultationFacts | list[ConsultationFacts] | None = None,
     similar: list[Similar] | None = None,
     ruleset: RuleSet | None = None,
 ) -> ScreeningResult:
-    """Screen ``proposal``. ``on`` overrides its start date for choosing the rule set."""
-    chosen = on or proposal.start_date
-    rs = ruleset or ruleset_for(chosen)
-    criteria = evaluate(proposal, rs, policy, consultation, reference_date=chosen)
+    """Screen ``proposal`` under the rule set in force on its start date.
+
+    ``on`` is a what-if: it picks the rule set only; the look-back for displacement
+    still counts from the start date."""
+    rs = ruleset or ruleset_for(on or proposal.start_date)
+    criteria = evaluate(proposal, rs, policy, consultation)
     return ScreeningResult(
         proposal=proposal,
         ruleset=rs,

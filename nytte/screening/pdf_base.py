@@ -7,6 +7,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from nytte.core import clock
+
 _SHIPPED = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 _SYSTEM = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
@@ -31,6 +33,7 @@ class DanishPDF(FPDF):
         self.set_title(doc_title)
         self.set_subject(subject)
         self.set_creator("Nytte")
+        self.set_creation_date(clock.now())
         self.set_lang("da")
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)

@@ -12,17 +12,34 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from nytte.core import clock
+from nytte.formats import fmt_date
+from nytte.imports.cells import has_control_characters
 from nytte.privacy import PersonalDataError, ensure_no_cpr
 from nytte.screening.vocabulary import (
+    ANSWERS,
+    BENEFICIARIES,
+    CONSULTATION_LEVELS,
+    CONSULTATION_OUTCOMES,
+    FREQUENCIES,
+    HOST_EMPLOYERS,
+    INDOOR_OUTDOOR,
+    OTHERWISE_DONE_BY,
+    PROFESSIONAL_AREAS,
+    SEASONS,
+    SKIP_GROUNDS,
+    YES_NO,
     Answer,
     Beneficiary,
     ConsultationLevel,
     ConsultationOutcome,
     Frequency,
+    HostEmployer,
     IndoorOutdoor,
     OtherwiseDoneBy,
     ProfessionalArea,
     Season,
+    SkipGround,
     YesNo,
 )
 
@@ -55,6 +72,13 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "consultation_outcome": "Høringens udfald",
     "consultation_date": "Høringsdato",
     "written_statement": "Skriftlig tilkendegivelse",
+    # Optional questions (a missing answer counts as unknown).
+    "host_employer": "Arbejdsgiver på arbejdsstedet",
+    "consultation_representative": "Hørt repræsentant (navn og rolle)",
+    "tr_informed": "TR er orienteret",
+    "practical_setup_discussed": "Den praktiske tilrettelæggelse er drøftet",
+    "consultation_skips": "Sprungne høringsniveauer",
+    "consultations": "Høringer (én pr. faggruppe)",
 }
 
 FIELDS: Final[tuple[str, ...]] = tuple(FIELD_LABELS)
@@ -87,6 +111,7 @@ FREE_TEXT_FIELDS: Final[tuple[str, ...]] = (
     "description",
     "requesting_unit",
     "consultation_skip_reason",
+    "consultation_representative",
 )
 _ENUM_FIELDS: Final[tuple[str, ...]] = (
     "professional_area",
@@ -104,7 +129,31 @@ _ENUM_FIELDS: Final[tuple[str, ...]] = (
     "consultation_level",
     "consultation_outcome",
     "written_statement",
+    "host_employer",
+    "tr_informed",
+    "practical_setup_discussed",
 )
+# The Danish labels of each field's values, for messages and the record.
+VALUE_LABELS: Final[dict[str, dict[str, str]]] = {
+    "professional_area": PROFESSIONAL_AREAS,
+    "previously_done_by_staff": ANSWERS,
+    "in_operating_plan": ANSWERS,
+    "service_level_reduced": ANSWERS,
+    "private_market": ANSWERS,
+    "requires_certified_trade": ANSWERS,
+    "servicelov_83": ANSWERS,
+    "otherwise_done_by": OTHERWISE_DONE_BY,
+    "frequency": FREQUENCIES,
+    "beneficiary": BENEFICIARIES,
+    "indoor_outdoor": INDOOR_OUTDOOR,
+    "season": SEASONS,
+    "consultation_level": CONSULTATION_LEVELS,
+    "consultation_outcome": CONSULTATION_OUTCOMES,
+    "written_statement": YES_NO,
+    "host_employer": HOST_EMPLOYERS,
+    "tr_informed": ANSWERS,
+    "practical_setup_discussed": ANSWERS,
+}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -121,8 +170,90 @@ class ProposalError(ValueError):
     """A proposal failed validation; ``problems`` lists every wrong field."""
 
     def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
+        # The field keys are for files and logs; a form shows ``problems[i].message``.
+        super().__init__("; ".join(f"{p.field}: {p.message}" if p.field else p.message
+                                   for p in problems))
         self.problems = problems
+
+
+def _check_text(value: Any) -> Any:
+    # The same free-text rule as every form (nytte.validation): no control or
+    # direction-override characters. CPR-shaped numbers are checked with the field's
+    # name in parse_proposal.
+    if isinstance(value, str) and has_control_characters(value):
+        raise ValueError("control")
+    return value
+
+
+def _iso_date_value(value: Any) -> Any:
+    # Only ISO dates in files: "02-03-2026" is ambiguous across countries, and
+    # pydantic would otherwise read a bare number as a Unix timestamp.
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return date.fromisoformat(value.strip())
+    raise ValueError("iso_date")
+
+
+class SkippedLevel(BaseModel):
+    """A level of the BAB hierarchy passed over, with its coded ground."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    level: ConsultationLevel
+    ground: SkipGround
+    absent_from: date | None = None
+    absent_to: date | None = None
+    detail: str | None = Field(default=None, max_length=500)
+
+    @field_validator("absent_from", "absent_to", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return _iso_date_value(value)
+
+    @field_validator("detail", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _check_text(value)
+
+    @field_validator("level", "ground", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class GroupConsultation(BaseModel):
+    """The consultation for one occupational group the task touches."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    group: str = Field(min_length=1, max_length=200)
+    consultation_level: ConsultationLevel
+    consultation_outcome: ConsultationOutcome
+    consultation_representative: str | None = Field(default=None, max_length=200)
+    consultation_date: date | None = None
+    written_statement: YesNo | None = None
+    consultation_skip_reason: str | None = Field(default=None, max_length=2000)
+    consultation_skips: tuple[SkippedLevel, ...] = ()
+    tr_informed: Answer | None = None
+    practical_setup_discussed: Answer | None = None
+
+    @field_validator("consultation_date", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return _iso_date_value(value)
+
+    @field_validator("group", "consultation_representative", "consultation_skip_reason",
+                     mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _check_text(value)
+
+    @field_validator("consultation_level", "consultation_outcome", "written_statement",
+                     "tr_informed", "practical_setup_discussed", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class TaskProposal(BaseModel):
@@ -157,6 +288,17 @@ class TaskProposal(BaseModel):
     consultation_outcome: ConsultationOutcome
     consultation_date: date | None = None
     written_statement: YesNo
+    host_employer: HostEmployer | None = None
+    consultation_representative: str | None = Field(default=None, max_length=200)
+    tr_informed: Answer | None = None
+    practical_setup_discussed: Answer | None = None
+    consultation_skips: tuple[SkippedLevel, ...] = ()
+    consultations: tuple[GroupConsultation, ...] = ()
+
+    @field_validator(*FREE_TEXT_FIELDS, mode="before")
+    @classmethod
+    def _free_text(cls, value: Any) -> Any:
+        return _check_text(value)
 
     @field_validator(*_ENUM_FIELDS, mode="before")
     @classmethod
@@ -167,13 +309,7 @@ class TaskProposal(BaseModel):
     @field_validator("start_date", "consultation_date", mode="before")
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
-        # Only ISO dates in files: "02-03-2026" is ambiguous across countries, and
-        # pydantic would otherwise read a bare number as a Unix timestamp.
-        if value is None or isinstance(value, date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-            return date.fromisoformat(value.strip())
-        raise ValueError("iso_date")
+        return _iso_date_value(value)
 
     @field_validator("p_number", mode="before")
     @classmethod
@@ -197,15 +333,42 @@ class TaskProposal(BaseModel):
         return value
 
 
+_NESTED_LABELS: Final[dict[str, str]] = {
+    "group": "Faggruppe",
+    "level": "Niveau",
+    "ground": "Begrundelse",
+    "absent_from": "Fravær fra",
+    "absent_to": "Fravær til",
+    "detail": "Uddybning",
+}
+
+
 def _label(field: str) -> str:
-    return f"'{FIELD_LABELS.get(field, field)}' ({field})"
+    """The field's Danish label as shown in messages (never the key)."""
+    parts = [p for p in field.split(".") if p]
+    names: list[str] = []
+    for part in parts:
+        if part.isdigit():
+            names.append(f"nr. {int(part) + 1}")
+        else:
+            names.append(FIELD_LABELS.get(part) or _NESTED_LABELS.get(part) or part)
+    return "'" + " ".join(names) + "'" if names else "''"
+
+
+def value_label(field: str, value: str | None) -> str:
+    """The Danish label of a field's value."""
+    if value is None:
+        return "–"
+    return VALUE_LABELS.get(field, {}).get(value, value)
 
 
 def _allowed_values(field: str) -> str:
-    annotation = TaskProposal.model_fields[field].annotation
-    args = getattr(annotation, "__args__", ())
-    values = [a for arg in args for a in getattr(arg, "__args__", (arg,)) if isinstance(a, str)]
-    return ", ".join(values)
+    leaf = field.split(".")[-1]
+    labels = VALUE_LABELS.get(leaf) or (SKIP_GROUNDS if leaf == "ground" else None) \
+        or (CONSULTATION_LEVELS if leaf == "level" else None)
+    if labels:
+        return ", ".join(f"{k} ({v})" for k, v in labels.items())
+    return ""
 
 
 def _message(field: str, err: dict[str, Any]) -> str:
@@ -222,7 +385,10 @@ def _message(field: str, err: dict[str, Any]) -> str:
                 f"tilladte værdier: {_allowed_values(field)}.")
     if kind in ("int_parsing", "int_type", "int_from_float") or str(ctx.get("error")) == "int":
         return f"Feltet {label} skal være et helt tal, ikke '{value}'."
-    if kind in ("greater_than_equal", "less_than_equal"):
+    if kind == "value_error" and str(ctx.get("error")) == "control":
+        return (f"Feltet {label} indeholder usynlige styretegn (fx NUL eller retningsskift); "
+                "fjern dem og skriv teksten igen.")
+    if kind in ("greater_than_equal", "less_than_equal") and field in TaskProposal.model_fields:
         info = TaskProposal.model_fields[field].metadata
         lo = next((m.ge for m in info if getattr(m, "ge", None) is not None), None)
         hi = next((m.le for m in info if getattr(m, "le", None) is not None), None)
@@ -254,39 +420,91 @@ def _clean(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _consistency(p: TaskProposal) -> list[FieldProblem]:
+def _consultation_consistency(prefix: str, level: str, outcome: str, on: date | None,
+                              statement: str | None, start: date, today: date,
+                              skips: tuple[SkippedLevel, ...]) -> list[FieldProblem]:
+    """One consultation validated like a recorded one (consultation.py)."""
     problems: list[FieldProblem] = []
+    consulted = outcome not in ("pending", "not_consulted")
+    if level in ("none", "no_representative") and consulted:
+        problems.append(FieldProblem(
+            prefix + "consultation_outcome",
+            f"Feltet {_label(prefix + 'consultation_outcome')} er "
+            f"'{value_label('consultation_outcome', outcome)}', men høringsniveauet er "
+            f"'{value_label('consultation_level', level)}' (ingen blev hørt).",
+        ))
+    if not consulted and statement == "yes":
+        problems.append(FieldProblem(
+            prefix + "written_statement",
+            f"Feltet {_label(prefix + 'written_statement')} er 'Ja', men høringen er ikke "
+            "afsluttet.",
+        ))
+    if on is not None and on > today:
+        problems.append(FieldProblem(
+            prefix + "consultation_date",
+            f"Feltet {_label(prefix + 'consultation_date')} ({fmt_date(on)}) ligger i "
+            "fremtiden; en høring registreres, når den er holdt.",
+        ))
+    if on is not None and on > start:
+        problems.append(FieldProblem(
+            prefix + "consultation_date",
+            f"Feltet {_label(prefix + 'consultation_date')} ({fmt_date(on)}) ligger efter "
+            f"startdatoen ({fmt_date(start)}); høringen skal ske før start.",
+        ))
+    for n, skip in enumerate(skips):
+        where = f"{prefix}consultation_skips.{n}."
+        if skip.absent_from and skip.absent_to and skip.absent_to < skip.absent_from:
+            problems.append(FieldProblem(
+                where + "absent_to",
+                f"Feltet {_label(where + 'absent_to')} ligger før "
+                f"{_label(where + 'absent_from')}."))
+    return problems
+
+
+def _consistency(p: TaskProposal, today: date) -> list[FieldProblem]:
+    from nytte.screening.rulesets import earliest_start
+
+    problems: list[FieldProblem] = []
+    first = earliest_start()
+    if p.start_date < first:
+        problems.append(FieldProblem(
+            "start_date",
+            f"Feltet {_label('start_date')} ({fmt_date(p.start_date)}) ligger før det tidligste "
+            f"regelsæt ({fmt_date(first)}); nytteindsats kan ikke vurderes før da.",
+        ))
     if p.last_done_by_staff_year is not None and p.last_done_by_staff_year > p.start_date.year:
         problems.append(FieldProblem(
             "last_done_by_staff_year",
             f"Feltet {_label('last_done_by_staff_year')} ligger efter startdatoen.",
         ))
-    consulted = p.consultation_outcome not in ("pending", "not_consulted")
-    if p.consultation_level == "none" and consulted:
-        problems.append(FieldProblem(
-            "consultation_outcome",
-            f"Feltet {_label('consultation_outcome')} er '{p.consultation_outcome}', "
-            "men høringsniveauet er 'none' (ingen blev hørt).",
-        ))
-    if p.consultation_outcome in ("pending", "not_consulted") and p.written_statement == "yes":
-        problems.append(FieldProblem(
-            "written_statement",
-            f"Feltet {_label('written_statement')} er 'yes', men høringen er ikke afsluttet.",
-        ))
+    problems.extend(_consultation_consistency(
+        "", p.consultation_level, p.consultation_outcome, p.consultation_date,
+        p.written_statement, p.start_date, today, p.consultation_skips))
+    for n, g in enumerate(p.consultations):
+        problems.extend(_consultation_consistency(
+            f"consultations.{n}.", g.consultation_level, g.consultation_outcome,
+            g.consultation_date, g.written_statement, p.start_date, today,
+            g.consultation_skips))
     return problems
 
 
-def parse_proposal(raw: dict[str, Any]) -> TaskProposal:
+def parse_proposal(raw: dict[str, Any], today: date | None = None) -> TaskProposal:
     """Validate one proposal; raise ProposalError listing every problem in Danish."""
     if not isinstance(raw, dict):
         raise ProposalError([FieldProblem("", "Opgaven skal være et objekt med felter.")])
     data = _clean(raw)
     problems: list[FieldProblem] = []
-    for field in FREE_TEXT_FIELDS:
-        value = data.get(field)
+    texts: list[tuple[str, Any]] = [(f, data.get(f)) for f in FREE_TEXT_FIELDS]
+    groups = data.get("consultations")
+    if isinstance(groups, list):
+        for n, g in enumerate(groups):
+            if isinstance(g, dict):
+                texts += [(f"consultations.{n}.{k}", g.get(k)) for k in
+                          ("group", "consultation_representative", "consultation_skip_reason")]
+    for field, value in texts:
         if isinstance(value, str):
             try:
-                ensure_no_cpr(value, FIELD_LABELS[field])
+                ensure_no_cpr(value, _label(field).strip("'"))
             except PersonalDataError as exc:
                 problems.append(FieldProblem(
                     field,
@@ -298,10 +516,10 @@ def parse_proposal(raw: dict[str, Any]) -> TaskProposal:
     except ValidationError as exc:
         for err in exc.errors():
             loc = err.get("loc") or ("",)
-            field = str(loc[0])
+            field = ".".join(str(x) for x in loc)
             problems.append(FieldProblem(field, _message(field, dict(err))))
     if proposal is not None:
-        problems.extend(_consistency(proposal))
+        problems.extend(_consistency(proposal, today or clock.today()))
     if problems:
         raise ProposalError(problems)
     assert proposal is not None

@@ -8,18 +8,20 @@ set it was judged under. A task's start date picks the rule set.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from nytte.screening.vocabulary import CONSULTATION_LEVELS, CRITERION_IDS
+from nytte.screening.vocabulary import CONSULTATION_LEVELS, CRITERION_IDS, SourceKind
 
 RULESET_DIR_ENV = "NYTTE_RULESET_DIR"
 DEFAULT_RULESET_DIR = Path(__file__).resolve().parents[2] / "data" / "rulesets"
@@ -36,7 +38,13 @@ class _Strict(BaseModel):
 class Rule(_Strict):
     title: str = Field(min_length=1)
     source: str = Field(min_length=1)
-    verified: bool
+    # law: checked against the legal text in force; guidance: a council's
+    # recommendation or municipal practice; unverified: not checked.
+    kind: SourceKind
+
+    @property
+    def verified(self) -> bool:
+        return self.kind != "unverified"
 
 
 class ConsultationRule(_Strict):
@@ -46,6 +54,8 @@ class ConsultationRule(_Strict):
     hierarchy: tuple[str, ...]
     absence_working_days: int | None = None
     written_statement_before_start: bool
+    # What it means when there is nobody to hear at any level, with its source.
+    no_representative: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _known_levels(self) -> ConsultationRule:
@@ -67,6 +77,10 @@ class RatioRule(_Strict):
     dispensation_by: str | None = None
     dispensation_source: str | None = None
     dispensation_verified: bool = False
+    # How the rule counts (full-time equivalents, exclusions) and whether the
+    # formula below has been checked against the order's text.
+    counting: str = ""
+    formula_verified: bool = False
 
     @model_validator(mode="after")
     def _bands_ascending(self) -> RatioRule:
@@ -119,12 +133,24 @@ class CourseLength(_Strict):
         return self
 
 
+class DisplacementRule(_Strict):
+    """Staff work inside the municipality's look-back fails; older staff work passes
+    only when the look-back is at least ``floor_years`` (the rule set's source)."""
+
+    floor_years: int = Field(ge=0, le=100)
+    source: str = Field(min_length=1)
+    kind: SourceKind
+
+
 class RuleSet(_Strict):
     id: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
     title: str
     valid_from: date
     valid_to: date | None
+    # The legal texts this rule set applies (cited on every record).
+    legal_basis: str = Field(min_length=1)
     consultation: ConsultationRule
+    displacement: DisplacementRule
     ratio: RatioRule
     course_limit: CourseLength
     rules: dict[str, Rule]
@@ -146,6 +172,18 @@ class RuleSet(_Strict):
 
     def rule(self, criterion_id: str) -> Rule:
         return self.rules[criterion_id]
+
+    def content(self) -> dict[str, Any]:
+        """The full content, as stored with every decision judged under it."""
+        return self.model_dump(mode="json")
+
+    def content_hash(self) -> str:
+        text = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any]) -> RuleSet:
+        return cls.model_validate(content)
 
 
 def _ruleset_dir(directory: Path | None) -> Path:
@@ -204,6 +242,11 @@ def ruleset_by_id(ruleset_id: str, directory: Path | None = None) -> RuleSet:
         if rs.id == ruleset_id:
             return rs
     raise RuleSetError(f"Ukendt regelsæt: {ruleset_id}")
+
+
+def earliest_start() -> date:
+    """The first day any rule set covers (nytteindsats began with the 2014 reform)."""
+    return load_rulesets()[0].valid_from
 
 
 def course_length(on: date) -> CourseLength:

@@ -25,7 +25,12 @@ Frequency = Literal["once", "seasonal", "recurring"]
 Beneficiary = Literal["public", "private_persons", "association"]
 IndoorOutdoor = Literal["indoor", "outdoor", "both"]
 Season = Literal["all", "spring", "summer", "autumn", "winter"]
-ConsultationLevel = Literal["tr_p", "tr_cvr", "chief_tr_cvr", "employee_rep_p", "none"]
+ConsultationLevel = Literal[
+    "tr_p", "tr_cvr", "chief_tr_cvr", "employee_rep_p", "none", "no_representative"
+]
+HostEmployer = Literal["municipality", "region", "state", "private", "unknown"]
+SkipGround = Literal["no_representative", "absent"]
+SourceKind = Literal["law", "guidance", "unverified"]
 ConsultationOutcome = Literal[
     "agree", "disagree", "comments", "informed", "pending", "not_consulted"
 ]
@@ -79,7 +84,26 @@ CONSULTATION_LEVELS: Final[dict[str, str]] = {
     "chief_tr_cvr": "Fællestillidsrepræsentant på CVR-niveau",
     "employee_rep_p": "Medarbejderrepræsentant for faggruppen på P-nummeret",
     "none": "Ingen høring",
+    "no_representative": "Der findes ingen repræsentant at høre",
 }
+HOST_EMPLOYERS: Final[dict[str, str]] = {
+    "municipality": "Kommunen",
+    "region": "Regionen",
+    "state": "Staten",
+    "private": "Privat arbejdsgiver",
+    "unknown": "Ved ikke",
+}
+SKIP_GROUNDS: Final[dict[str, str]] = {
+    "no_representative": "Der er ingen repræsentant på dette niveau",
+    "absent": "Repræsentanten er fraværende i mere end 3 arbejdsdage",
+}
+SOURCE_KINDS: Final[dict[str, str]] = {
+    "law": "Lov",
+    "guidance": "Vejledning/praksis",
+    "unverified": "Ikke verificeret",
+}
+# One-letter marks for the record's legend (explained once, not on every line).
+SOURCE_MARKS: Final[dict[str, str]] = {"law": "L", "guidance": "V", "unverified": "U"}
 CONSULTATION_OUTCOMES: Final[dict[str, str]] = {
     "agree": "Enig",
     "disagree": "Uenig",
@@ -101,7 +125,8 @@ VERDICTS: Final[dict[str, str]] = {
 }
 RECURRING_POLICIES: Final[dict[str, str]] = {
     "strict": "Streng: gentagne opgaver er drift og afvises",
-    "lenient": "Lempelig: gentagne opgaver godkendes, når de ikke er i en driftsplan",
+    "lenient": "Lempelig: gentagne opgaver godkendes kun uden for enhedens drift, "
+               "ellers afklares de",
 }
 
 # Every criterion the screening evaluates, in the order it reports them. Each
@@ -109,6 +134,8 @@ RECURRING_POLICIES: Final[dict[str, str]] = {
 CRITERION_IDS: Final[tuple[str, ...]] = (
     "written_description",
     "home_help",
+    "suspension",
+    "description_words",
     "displacement",
     "otherwise_done",
     "beyond_normal_level",
@@ -117,6 +144,7 @@ CRITERION_IDS: Final[tuple[str, ...]] = (
     "certified_trade",
     "recurring",
     "beneficiary",
+    "host",
     "professional_area",
     "consultation",
     "ratio",

@@ -29,13 +29,14 @@ from nytte.models import (
     Municipality,
     MunicipalPolicy,
     PrecedentImport,
+    RuleSetVersion,
     Screening,
     Task,
     Unit,
 )
 from nytte.models.base import utcnow
-from nytte.screening.consultation import facts, validate_consultation
-from nytte.screening.criteria import CriterionResult, ratio_check
+from nytte.screening.consultation import validate_consultation
+from nytte.screening.criteria import CriterionResult, dispensation_possible, ratio_check
 from nytte.screening.dispensation_pdf import render_dispensation_application
 from nytte.screening.documents import ConsultationRecord, DecisionRecord
 from nytte.screening.engine import ScreeningResult, screen
@@ -50,7 +51,7 @@ from nytte.screening.precedent import (
 )
 from nytte.screening.proposal import TaskProposal, parse_proposal
 from nytte.screening.record_pdf import render_record
-from nytte.screening.rulesets import ruleset_by_id, ruleset_for
+from nytte.screening.rulesets import RuleSet, ruleset_by_id, ruleset_for
 from nytte.screening.vocabulary import VERDICTS
 from nytte.services.precedent_cache import (
     decision_from_row,
@@ -231,11 +232,35 @@ def preview(session: Session, principal: Principal, raw: dict[str, Any], *,
 
 
 def _consultation_from_proposal(p: TaskProposal) -> ConsultationRecord:
+    def yn(v: str | None) -> bool | None:
+        return True if v == "yes" else False if v == "no" else None
     return ConsultationRecord(
         level=p.consultation_level, outcome=p.consultation_outcome,
+        representative=p.consultation_representative,
         skip_reason=p.consultation_skip_reason, consulted_on=p.consultation_date,
         written_statement=p.written_statement == "yes",
+        informed=yn(p.tr_informed), practical_setup_discussed=yn(p.practical_setup_discussed),
     )
+
+
+def frozen_ruleset_row(session: Session, rs: RuleSet) -> RuleSetVersion:
+    """The stored copy of ``rs``'s content (created the first time it is used)."""
+    digest = rs.content_hash()
+    row = session.scalar(select(RuleSetVersion).where(RuleSetVersion.content_hash == digest))
+    if row is None:
+        row = RuleSetVersion(ruleset_id=rs.id, content_hash=digest, content=rs.content())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def stored_ruleset(session: Session, s: Screening) -> RuleSet:
+    """The rule set a decision was judged under, as stored with it."""
+    if s.ruleset_version_id is not None:
+        row = session.get(RuleSetVersion, s.ruleset_version_id)
+        if row is not None:
+            return RuleSet.from_content(row.content)
+    return ruleset_by_id(s.ruleset_id)  # decided before rule sets were frozen
 
 
 def _apply_task_fields(task: Task, p: TaskProposal) -> None:
@@ -257,14 +282,10 @@ def _carried_consultation(prev: Screening, p: TaskProposal) -> ConsultationRecor
             and c.consulted_on == p.consultation_date
             and (c.skip_reason or None) == (p.consultation_skip_reason or None)
             and c.written_statement == (p.written_statement == "yes"))
-    if not same or not (c.representative or c.statement_text or c.informed):
+    if not same or not (c.statement_text or c.recorded_by):
         return None  # changed answers, or nothing beyond the proposal's own answers
-    return ConsultationRecord(
-        level=c.level, outcome=c.outcome, representative=c.representative or None,
-        skip_reason=c.skip_reason or None, consulted_on=c.consulted_on,
-        written_statement=c.written_statement, statement_text=c.statement_text or None,
-        informed=c.informed, practical_setup_discussed=c.practical_setup_discussed,
-    )
+    own = _consultation_from_proposal(p)
+    return replace(own, statement_text=c.statement_text or None)
 
 
 @requires(*SCREENERS, writes=True)
@@ -273,7 +294,7 @@ def screen_and_save(
     unit_id: int | None = None, task_id: int | None = None, on: date | None = None,
     consultation: ConsultationRecord | None = None,
     attachment: tuple[str, str, bytes] | None = None, today: date | None = None,
-    decided_at: datetime | None = None,
+    decided_at: datetime | None = None, policy_override: ScreeningPolicy | None = None,
 ) -> SavedScreening:
     """Screen a proposal and store the decision (a new task, or a new version of one).
 
@@ -285,7 +306,7 @@ def screen_and_save(
     written statement. Raises ProposalError, ConsultationError, AccessDenied."""
     require_role(principal, *SCREENERS)
     muni = _municipality(principal)
-    proposal = parse_proposal(raw)
+    proposal = parse_proposal(raw, today)
     prev: Screening | None = None
     if task_id is not None:
         task = session.get(Task, task_id)
@@ -306,22 +327,31 @@ def screen_and_save(
     _apply_task_fields(task, proposal)
     session.flush()
 
-    rs = ruleset_for(on or proposal.start_date)
+    if on is None and prev is not None and prev.start_date == proposal.start_date:
+        # A re-screening keeps the superseded decision's rule set, as stored with it,
+        # unless the start date changes.
+        rs = stored_ruleset(session, prev)
+    else:
+        rs = ruleset_for(on or proposal.start_date)
     if consultation is not None:
-        validate_consultation(consultation, rs, today or clock.today())
+        validate_consultation(consultation, rs, today or clock.today(), proposal.start_date)
     elif prev is not None:
         # A re-screening keeps the recorded consultation (validated when it was
         # recorded) while the proposal's consultation answers still match it.
         consultation = _carried_consultation(prev, proposal)
     record = consultation or _consultation_from_proposal(proposal)
-    policy = current_policy(session, principal)
+    policy = policy_override or current_policy(session, principal)
     similar = similar_decisions(session, principal, proposal.title, proposal.description,
                                 exclude_task_id=task.id)
-    result = screen(proposal, policy, on=on, ruleset=rs, similar=similar,
-                    consultation=facts(record) if consultation is not None else None)
+    # The criteria read the consultation from the proposal's answers (a recorded
+    # consultation is written into them), so the record's consultation block and
+    # its criteria come from the same facts.
+    result = screen(proposal, policy, ruleset=rs, similar=similar)
+    frozen = frozen_ruleset_row(session, rs)
     row = Screening(
         task_id=task.id, version=(prev.version + 1) if prev else 1,
-        supersedes_id=prev.id if prev else None, ruleset_id=rs.id, policy_id=policy.policy_id,
+        supersedes_id=prev.id if prev else None, ruleset_id=rs.id,
+        ruleset_version_id=frozen.id, policy_id=policy.policy_id,
         start_date=proposal.start_date, answers=proposal.model_dump(mode="json"),
         criteria=[c.to_json() for c in result.criteria], verdict=result.verdict,
         decided_by=principal.label, decided_at=decided_at or utcnow(),
@@ -379,19 +409,31 @@ def record_consultation(
     if latest != prev.version:
         raise ValueError("Vurderingen er afløst af en nyere version; registrér høringen dér.")
     answers = dict(prev.answers)
+    written = record.written_statement or attachment is not None
+
+    def yn(v: bool | None) -> str | None:
+        return None if v is None else ("yes" if v else "no")
+
     answers.update({
         "consultation_level": record.level,
         "consultation_outcome": record.outcome,
+        "consultation_representative": record.representative,
         "consultation_skip_reason": record.skip_reason,
+        "consultation_skips": [s.model_dump(mode="json") for s in record.skips],
         "consultation_date": record.consulted_on.isoformat() if record.consulted_on else None,
-        "written_statement": "yes" if record.written_statement or attachment else "no",
+        "written_statement": "yes" if written else "no",
+        "tr_informed": yn(record.informed),
+        "practical_setup_discussed": yn(record.practical_setup_discussed),
     })
     if attachment is not None and not record.written_statement:
         record = replace(record, written_statement=True, statement_filename=attachment[0])
-    rs = ruleset_by_id(prev.ruleset_id)
+    # The start date, the stored rule set and the policy of the superseded decision
+    # stay: only the consultation changed.
+    policy_row = session.get(MunicipalPolicy, prev.policy_id) if prev.policy_id else None
+    policy = _policy_from_row(policy_row) if policy_row else None
     return screen_and_save(session, principal, answers, task_id=prev.task_id,
-                           on=rs.valid_from if not rs.covers(prev.start_date) else None,
-                           consultation=record, attachment=attachment, today=today)
+                           consultation=record, attachment=attachment, today=today,
+                           policy_override=policy)
 
 
 # --- reading decisions ---------------------------------------------------------------
@@ -441,8 +483,8 @@ def decision_record(session: Session, principal: Principal, screening_id: int) -
     """Everything the written record shows, from the stored, immutable decision."""
     require_role(principal, *READERS)
     s = _load_screening(session, principal, screening_id)
-    proposal = parse_proposal(s.answers)
-    rs = ruleset_by_id(s.ruleset_id)
+    proposal = TaskProposal.model_validate(s.answers)  # as stored; not re-validated
+    rs = stored_ruleset(session, s)
     policy_row = session.get(MunicipalPolicy, s.policy_id) if s.policy_id else None
     policy = _policy_from_row(policy_row) if policy_row else ScreeningPolicy()
     c = s.consultations[-1] if s.consultations else None
@@ -488,7 +530,8 @@ def decision_view(session: Session, principal: Principal, screening_id: int) -> 
     similar = similar_decisions(session, principal, record.proposal.title,
                                 record.proposal.description, exclude_task_id=record.task_id)
     dispensation = None
-    if record.ratio is not None and record.ratio.exceeded and record.ruleset.ratio.enabled:
+    if record.ratio is not None and record.ratio.exceeded and record.ruleset.ratio.enabled \
+            and dispensation_possible(record.criteria):
         dispensation = render_dispensation_application(record)
     att = _attachment_row(session, _load_screening(session, principal, screening_id))
     return DecisionView(record, similar, render_record(record), dispensation,
