@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
@@ -18,18 +19,21 @@ from nytte.formats import fmt_date, fmt_datetime, fmt_pct
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import ScreeningResult
-from nytte.screening.proposal import FIELD_LABELS, ProposalError
-from nytte.screening.rulesets import ruleset_by_id
+from nytte.screening.proposal import FIELD_LABELS, ProposalError, SkippedLevel
+from nytte.screening.rulesets import RuleSet, load_rulesets, ruleset_for
 from nytte.screening.vocabulary import (
     ANSWERS,
     BENEFICIARIES,
     CONSULTATION_LEVELS,
     CONSULTATION_OUTCOMES,
     FREQUENCIES,
+    HOST_EMPLOYERS,
     INDOOR_OUTDOOR,
     OTHERWISE_DONE_BY,
     PROFESSIONAL_AREAS,
     SEASONS,
+    SKIP_GROUNDS,
+    SOURCE_KINDS,
     STATUSES,
     VERDICTS,
     YES_NO,
@@ -39,6 +43,9 @@ from pages.common import db_session, guard
 
 K = "scr_"  # session-state namespace of this page
 CURRENT = K + "current_screening"
+GEN = K + "new_form_generation"
+PENDING = K + "select_task"
+TOAST = K + "toast"
 DATE_FORMAT = "DD-MM-YYYY"
 
 
@@ -69,11 +76,109 @@ def _date(value: Any) -> date | None:
     return None
 
 
+def _ruleset_on(day: date | None) -> RuleSet:
+    """The rule set whose questions the form asks: the one in force on the start date
+    entered (today's when none is entered yet, or the earliest for a date before it)."""
+    sets = load_rulesets()
+    if day is None:
+        day = clock.today()
+    if day < sets[0].valid_from:
+        return sets[0]
+    return ruleset_for(day)
+
+
+def _skip_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> list[dict[str, Any]]:
+    """One coded reason per level of the hierarchy that may be passed over."""
+    given = {s.get("level"): s for s in d.get("consultation_skips") or []}
+    grounds = {"": "Ikke sprunget over", **SKIP_GROUNDS}
+    out: list[dict[str, Any]] = []
+    st.markdown("**Sprungne niveauer** (kun niveauer over det hørte bruges)")
+    for level in rs.consultation.hierarchy[:-1]:
+        prev = given.get(level) or {}
+        c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
+        ground = c1.selectbox(CONSULTATION_LEVELS[level], list(grounds),
+                              index=list(grounds).index(prev.get("ground") or ""),
+                              format_func=lambda g: grounds[g], key=f"{sfx}skip_{level}")
+        first = c2.date_input("Fravær fra", value=_date(prev.get("absent_from")),
+                              format=DATE_FORMAT, key=f"{sfx}skip_{level}_from")
+        last = c3.date_input("Fravær til", value=_date(prev.get("absent_to")),
+                             format=DATE_FORMAT, key=f"{sfx}skip_{level}_to")
+        detail = c4.text_input("Uddybning", value=prev.get("detail") or "",
+                               key=f"{sfx}skip_{level}_detail")
+        if ground:
+            out.append({"level": level, "ground": ground, "absent_from": first,
+                        "absent_to": last, "detail": detail or None})
+    return out
+
+
+def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
+    """The consultation questions of the rule set in force on the start date."""
+    st.subheader("Høring af tillidsrepræsentant")
+    pre_2025 = rs.consultation.mode == "hierarchy_statement"
+    if pre_2025:
+        st.caption(f"Regelsæt {rs.id}: TR for faggruppen på P-nummeret; findes der ingen, "
+                   "eller er repræsentanten fraværende over "
+                   f"{rs.consultation.absence_working_days} arbejdsdage, den næste i "
+                   "hierarkiet. Fælles skriftlig tilkendegivelse før start.")
+        levels = {k: CONSULTATION_LEVELS[k] for k in
+                  (*rs.consultation.hierarchy, "no_representative", "none")}
+    else:
+        st.caption(f"Regelsæt {rs.id}: orientér TR på P-nummeret og drøft den praktiske "
+                   "tilrettelæggelse.")
+        levels = {"tr_p": CONSULTATION_LEVELS["tr_p"],
+                  "no_representative": "Der er ingen TR på P-nummeret",
+                  "none": "Ikke orienteret endnu"}
+    c1, c2 = st.columns(2)
+    with c1:
+        level = _select(FIELD_LABELS["consultation_level"], levels, sfx + "level",
+                        d.get("consultation_level"))
+    representative = c2.text_input(FIELD_LABELS["consultation_representative"],
+                                   value=d.get("consultation_representative") or "",
+                                   key=sfx + "rep", max_chars=200)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        outcome = _select(FIELD_LABELS["consultation_outcome"], CONSULTATION_OUTCOMES,
+                          sfx + "outcome", d.get("consultation_outcome"))
+    consulted = c2.date_input(FIELD_LABELS["consultation_date"],
+                              value=_date(d.get("consultation_date")), format=DATE_FORMAT,
+                              key=sfx + "cdate")
+    raw: dict[str, Any] = {"consultation_level": level, "consultation_outcome": outcome,
+                           "consultation_date": consulted,
+                           "consultation_representative": representative}
+    if pre_2025:
+        with c3:
+            raw["written_statement"] = _select(FIELD_LABELS["written_statement"], YES_NO,
+                                               sfx + "statement", d.get("written_statement"))
+        raw["consultation_skips"] = _skip_fields(sfx, d, rs)
+        raw["consultation_skip_reason"] = st.text_input(
+            "Uddybning af sprungne niveauer (valgfri)",
+            value=d.get("consultation_skip_reason") or "", key=sfx + "skip")
+    else:
+        raw["written_statement"] = "no"
+        c1, c2 = st.columns(2)
+        with c1:
+            raw["tr_informed"] = _radio(FIELD_LABELS["tr_informed"], ANSWERS,
+                                        sfx + "informed", d.get("tr_informed"))
+        with c2:
+            raw["practical_setup_discussed"] = _radio(
+                FIELD_LABELS["practical_setup_discussed"], ANSWERS, sfx + "discussed",
+                d.get("practical_setup_discussed"))
+    return raw
+
+
 def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str, Any],
           task_id: int | None) -> tuple[dict[str, Any], int | None] | None:
     """The proposal form; returns (raw answers, unit id) when submitted."""
     d = defaults
-    sfx = f"{K}{task_id or 'new'}_"
+    # A new task's form gets fresh keys after every saved task: it starts empty.
+    gen = st.session_state.get(GEN, 0)
+    sfx = f"{K}{task_id or f'new{gen}'}_"
+    # The start date stands outside the form: changing it switches the consultation
+    # questions to the rule set in force on that date.
+    start = st.date_input(FIELD_LABELS["start_date"], value=_date(d.get("start_date")),
+                          format=DATE_FORMAT, key=sfx + "start",
+                          help="Reglerne, der gælder på startdatoen, afgør vurderingen.")
+    rs = _ruleset_on(start)
     with st.form(sfx + "form"):
         st.subheader("Opgaven")
         unit_id: int | None = None
@@ -95,8 +200,9 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
         with c3:
             area = _select(FIELD_LABELS["professional_area"], PROFESSIONAL_AREAS, sfx + "area",
                            d.get("professional_area"))
-        start = c4.date_input(FIELD_LABELS["start_date"], value=_date(d.get("start_date")),
-                              format=DATE_FORMAT, key=sfx + "start")
+        with c4:
+            host = _select(FIELD_LABELS["host_employer"], HOST_EMPLOYERS, sfx + "host",
+                           d.get("host_employer"))
         c1, c2, c3, c4 = st.columns(4)
         with c1:
             demand = st.slider(FIELD_LABELS["physical_demand"], 1, 5,
@@ -119,7 +225,7 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
         last_year = c1.number_input(FIELD_LABELS["last_done_by_staff_year"], min_value=1900,
                                     max_value=2100, value=d.get("last_done_by_staff_year"),
                                     step=1, key=sfx + "lastyear",
-                                    help="Udfyldes, når ansatte tidligere har udført opgaven")
+                                    help="Kun når ansatte tidligere har udført opgaven")
         with c2:
             otherwise = _select(FIELD_LABELS["otherwise_done_by"], OTHERWISE_DONE_BY,
                                 sfx + "otherwise", d.get("otherwise_done_by"))
@@ -135,23 +241,7 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
                                  step=1, value=d.get("participants_already_placed"),
                                  key=sfx + "placed")
 
-        st.subheader("Høring af tillidsrepræsentant")
-        c1, c2 = st.columns(2)
-        with c1:
-            level = _select(FIELD_LABELS["consultation_level"], CONSULTATION_LEVELS,
-                            sfx + "level", d.get("consultation_level"))
-        with c2:
-            outcome = _select(FIELD_LABELS["consultation_outcome"], CONSULTATION_OUTCOMES,
-                              sfx + "outcome", d.get("consultation_outcome"))
-        c1, c2 = st.columns(2)
-        consulted = c1.date_input(FIELD_LABELS["consultation_date"],
-                                  value=_date(d.get("consultation_date")), format=DATE_FORMAT,
-                                  key=sfx + "cdate")
-        with c2:
-            statement = _select(FIELD_LABELS["written_statement"], YES_NO, sfx + "statement",
-                                d.get("written_statement"))
-        skip = st.text_input(FIELD_LABELS["consultation_skip_reason"],
-                             value=d.get("consultation_skip_reason") or "", key=sfx + "skip")
+        consultation = _consultation_fields(sfx, d, rs)
         submitted = st.form_submit_button("Vurdér og gem afgørelse", type="primary")
     if not submitted:
         return None
@@ -161,15 +251,22 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
 
     raw: dict[str, Any] = {
         "title": title, "description": description, "requesting_unit": requesting_unit,
-        "p_number": p_number, "professional_area": area, **answers,
+        "p_number": p_number, "professional_area": area, "host_employer": host, **answers,
         "last_done_by_staff_year": num(last_year), "otherwise_done_by": otherwise,
         "frequency": frequency, "beneficiary": beneficiary, "physical_demand": demand,
         "indoor_outdoor": inout, "season": season, "ordinary_employees": num(employees),
         "participants_requested": num(requested), "participants_already_placed": num(placed),
-        "start_date": start, "consultation_level": level, "consultation_skip_reason": skip,
-        "consultation_outcome": outcome, "consultation_date": consulted,
-        "written_statement": statement,
+        "start_date": start, **consultation,
     }
+    level = raw.get("consultation_level")
+    hierarchy = rs.consultation.hierarchy
+    if level in hierarchy:
+        # Only the levels above the one heard were passed over.
+        above = set(hierarchy[: hierarchy.index(level)])
+        raw["consultation_skips"] = [s for s in raw.get("consultation_skips", [])
+                                     if s["level"] in above]
+    else:
+        raw["consultation_skips"] = []
     return raw, unit_id
 
 
@@ -196,7 +293,8 @@ def _verdict_banner(result: ScreeningResult) -> None:
 def _criteria_table(result: ScreeningResult) -> None:
     frame = pd.DataFrame([
         {"Status": STATUSES[c.status], "Kriterium": c.title, "Begrundelse": c.reason,
-         "Kilde": c.source + ("" if c.verified else " (ikke verificeret)")}
+         "Kildetype": SOURCE_KINDS.get(c.kind, SOURCE_KINDS["unverified"]),
+         "Kilde": c.source}
         for c in result.criteria
     ])
     # Tall enough for every criterion: none may hide below a scroll bar.
@@ -216,8 +314,8 @@ def _similar(result: ScreeningResult) -> None:
     ]), hide_index=True, width="stretch")
 
 
-def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str) -> None:
-    rs = ruleset_by_id(ruleset_id)
+def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet) -> None:
+    """Record the consultation under the rule set stored with the decision."""
     pre_2025 = rs.consultation.mode == "hierarchy_statement"
     st.subheader("Registrér høringen")
     if pre_2025:
@@ -230,11 +328,18 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
     sfx = f"{K}c{screening_id}_"
     with st.form(sfx + "form"):
         c1, c2 = st.columns(2)
+        levels = ({k: CONSULTATION_LEVELS[k] for k in
+                   (*rs.consultation.hierarchy, "no_representative")} if pre_2025 else
+                  {"tr_p": CONSULTATION_LEVELS["tr_p"],
+                   "no_representative": "Der er ingen TR på P-nummeret"})
         with c1:
-            level = _select("Hørt på niveau", {k: v for k, v in CONSULTATION_LEVELS.items()
-                                                if k != "none"}, sfx + "level")
+            level = _select("Hørt på niveau", levels, sfx + "level")
         representative = c2.text_input("Hvem er hørt (navn og rolle)", key=sfx + "rep")
-        skip = st.text_input("Begrundelse for sprunget niveau", key=sfx + "skip")
+        skips: list[dict[str, Any]] = []
+        skip = ""
+        if pre_2025:
+            skips = _skip_fields(sfx, {}, rs)
+            skip = st.text_input("Uddybning af sprungne niveauer (valgfri)", key=sfx + "skip")
         c1, c2 = st.columns(2)
         consulted = c1.date_input("Høringsdato", value=None, format=DATE_FORMAT,
                                   key=sfx + "date", max_value=clock.today())
@@ -254,7 +359,17 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
         submitted = st.form_submit_button("Gem høringen")
     if not submitted:
         return
+    hierarchy = rs.consultation.hierarchy
+    above = set(hierarchy[: hierarchy.index(level)]) if level in hierarchy else set()
+    try:
+        coded = tuple(SkippedLevel.model_validate(s) for s in skips if s["level"] in above)
+    except ValidationError:
+        st.error("Angiv fraværets datoer som gyldige datoer.")
+        return
+    if level == "no_representative":
+        outcome = "not_consulted"
     record = ConsultationRecord(
+        skips=coded,
         level=level, outcome=outcome, representative=representative.strip() or None,
         skip_reason=skip.strip() or None, consulted_on=consulted, written_statement=written,
         statement_text=statement_text.strip() or None,
@@ -268,10 +383,14 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
         with db_session() as session:
             saved = svc.record_consultation(session, principal, screening_id, record,
                                             attachment=attachment)
+    except ProposalError as exc:
+        _show_problems(exc)
+        return
     except (ConsultationError, ValueError, AccessDenied) as exc:
         st.error(str(exc))
         return
     st.session_state[CURRENT] = (saved.task_id, saved.screening_id)
+    st.session_state[TOAST] = f"Høringen er gemt. Afgørelse: {VERDICTS[saved.result.verdict]}"
     st.rerun()
 
 
@@ -308,7 +427,7 @@ def _decision(principal: Principal, screening_id: int) -> None:
         name, mime, data = view.attachment
         st.download_button(f"Hent vedhæftet tilkendegivelse ({name})", data=data,
                            file_name=name, mime=mime, key=f"{K}att_{screening_id}")
-    _consultation_form(principal, screening_id, record.ruleset.id)
+    _consultation_form(principal, screening_id, record.ruleset)
 
 
 def render() -> None:
@@ -319,6 +438,13 @@ def render() -> None:
     with db_session() as session:
         units = svc.units_for(session, principal)
         recent = svc.recent_decisions(session, principal, limit=200)
+    if PENDING in st.session_state:
+        # A task just saved: select it (before the select box exists), so its decision
+        # shows under the form, and the next "Ny opgave" gets an empty form.
+        st.session_state[K + "task"] = st.session_state.pop(PENDING)
+    toast = st.session_state.pop(TOAST, None)
+    if toast:
+        st.toast(toast)
     options: dict[int, str] = {0: "Ny opgave"}
     options.update({r.task_id: f"Opgave {r.task_id}: {r.title} ({VERDICTS[r.verdict]}, "
                                f"v{r.version})" for r in recent})
@@ -340,10 +466,16 @@ def render() -> None:
                 saved = svc.screen_and_save(session, principal, raw, unit_id=unit_id,
                                             task_id=task_id)
             st.session_state[CURRENT] = (saved.task_id, saved.screening_id)
+            st.session_state[PENDING] = saved.task_id
+            st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+            st.session_state[TOAST] = (f"Afgørelse for opgave {saved.task_id}: "
+                                       f"{VERDICTS[saved.result.verdict]}")
         except ProposalError as exc:
             _show_problems(exc)
         except (AccessDenied, svc.ScreeningNotFound, ValueError) as exc:
             st.error(str(exc))
+        else:
+            st.rerun()
     current: tuple[int, int] | None = st.session_state.get(CURRENT)
     if task_id is not None and (current is None or current[0] != task_id):
         # A task picked from the list shows its newest decision straight away.

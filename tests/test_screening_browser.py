@@ -80,6 +80,9 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         page.get_by_role("heading", name="Opgavescreening").wait_for(timeout=60_000)
 
         form = "[data-testid='stForm']"
+        # The start date stands outside the form and picks the consultation questions.
+        type_date(page, "Startdato", "02-03-2026")
+        wait_for_run(page)
         page.get_by_role("textbox", name="Titel", exact=True).fill(TITLE)
         page.get_by_role("textbox", name="Opgavebeskrivelse", exact=True).fill(
             "Paller skilles ad på værkstedet, søm fjernes, og træet sorteres til genbrug "
@@ -87,11 +90,11 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         page.get_by_role("textbox", name="Rekvirerende enhed", exact=True).fill("Genbrug")
         page.get_by_role("textbox", name="P-nummer", exact=True).fill("1003388497")
         choose(page, "Fagområde", "Teknik og miljø", form)
-        type_date(page, "Startdato", "02-03-2026")
         choose(page, "Inde/ude", "Indendørs", form)
         choose(page, "Sæson", "Vinter", form)
         choose(page, "Hyppighed", "Én gang", form)
-        for label in ("Hjælp i hjemmet (servicelovens § 83)", "Tidligere udført af ansatte",
+        for label in ("Personlig/praktisk hjælp eller anden visiteret ydelse efter serviceloven "
+                      "(eget hjem eller plejebolig)", "Tidligere udført af ansatte",
                       "Del af drift, plejeplan eller serviceniveau", "Serviceniveau sparet væk",
                       "Privat marked for opgaven", "Kræver autoriseret fag"):
             radio(page, label, "Nej")
@@ -100,7 +103,6 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         choose(page, "Til gavn for", "Offentlig arbejdsgiver / offentligheden", form)
         choose(page, "Høringsniveau", "Tillidsrepræsentant for faggruppen på P-nummeret", form)
         choose(page, "Høringens udfald", "Afventer", form)
-        choose(page, "Skriftlig tilkendegivelse", "Nej", form)
         page.get_by_role("button", name="Vurdér og gem afgørelse").click()
         page.get_by_text(re.compile("Afgørelse: |Ret følgende")).first.wait_for(timeout=60_000)
         wait_for_run(page)

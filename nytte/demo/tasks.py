@@ -4,7 +4,7 @@ rules and some do not; the screening engine judges them when the demo is loaded.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -13,6 +13,7 @@ from nytte.models import Task, Unit
 
 _BASE: dict[str, Any] = {
     "requesting_unit": "Teknik og Miljø",
+    "host_employer": "municipality",
     "p_number": "1003456789",
     "professional_area": "teknik_miljoe",
     "previously_done_by_staff": "no",
@@ -32,6 +33,7 @@ _BASE: dict[str, Any] = {
     "participants_requested": 6,
     "participants_already_placed": 2,
     "consultation_level": "tr_p",
+    "consultation_representative": "Demo-TR, 3F",
     "consultation_skip_reason": "",
     "consultation_outcome": "agree",
     "consultation_date": None,
@@ -46,7 +48,8 @@ def _task(title: str, description: str, start: date, **answers: Any) -> dict[str
         "pending",
         "not_consulted",
     ):
-        d["consultation_date"] = start.replace(day=1)
+        # Heard three weeks before the start, a week before the decision.
+        d["consultation_date"] = start - timedelta(days=21)
     return d
 
 
@@ -93,7 +96,8 @@ DEMO_TASKS: list[dict[str, Any]] = [
         date(2025, 10, 27),
         physical_demand=5,
         season="autumn",
-        consultation_outcome="informed",
+        tr_informed="yes",
+        practical_setup_discussed="yes",
     ),
     _task(
         "Paller skilles ad til genbrug",
@@ -141,6 +145,8 @@ DEMO_TASKS: list[dict[str, Any]] = [
         professional_area="andet",
         physical_demand=2,
         consultation_outcome="informed",
+        tr_informed="yes",
+        practical_setup_discussed="no",
     ),
     _task(
         "Klargøring af boliger til flygtninge",
@@ -156,7 +162,8 @@ DEMO_TASKS: list[dict[str, Any]] = [
         date(2025, 11, 3),
         professional_area="teknik_miljoe",
         physical_demand=3,
-        consultation_outcome="informed",
+        tr_informed="yes",
+        practical_setup_discussed="yes",
     ),
 ]
 

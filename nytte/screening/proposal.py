@@ -56,7 +56,8 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "service_level_reduced": "Serviceniveau sparet væk",
     "private_market": "Privat marked for opgaven",
     "requires_certified_trade": "Kræver autoriseret fag",
-    "servicelov_83": "Hjælp i hjemmet (servicelovens § 83)",
+    "servicelov_83": "Personlig/praktisk hjælp eller anden visiteret ydelse efter serviceloven "
+                     "(eget hjem eller plejebolig)",
     "otherwise_done_by": "Ville ellers blive udført af",
     "frequency": "Hyppighed",
     "beneficiary": "Til gavn for",
