@@ -121,8 +121,9 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         choose(page, "Udfald", "Enig", consult)
         page.get_by_role("textbox", name="Tilkendegivelsens tekst / referat", exact=True).fill(
             "Holdet arbejder kun på værkstedet; ingen ansatte berøres.")
-        page.get_by_text("TR er orienteret", exact=True).click()
-        page.get_by_text("Den praktiske tilrettelæggelse er drøftet", exact=True).click()
+        page.locator(consult).get_by_text("TR er orienteret", exact=True).click()
+        page.locator(consult).get_by_text("Den praktiske tilrettelæggelse er drøftet",
+                                          exact=True).click()
         page.get_by_role("button", name="Gem høringen").click()
         # Either the new version is shown or the form's error (an st.error alert).
         page.locator("[data-testid='stText']:has-text('version 2'), "
