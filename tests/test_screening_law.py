@@ -230,7 +230,8 @@ def test_displacement_window_and_floor(year: int, lookback: str, verdict: str, s
 def test_not_done_by_staff_with_a_staff_year_is_a_contradiction(
         dates: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row = task(dates, previously_done_by_staff="no", last_done_by_staff_year=2015)
-    code, out, _ = run_cli(tmp_path, [row], capsys)
+    code, out, err = run_cli(tmp_path, [row], capsys)
+    assert code == 0, err
     check(out[0], Case({}, "clarify", {"displacement": "unknown"}, {"displacement": "modsiger"}))
 
 

@@ -21,7 +21,8 @@ from nytte.screening.vocabulary import CRITERION_IDS
 
 
 def test_both_rule_sets_load_and_switch_on_1_july_2025() -> None:
-    assert [rs.id for rs in load_rulesets()] == ["lab-2014", "bab-2020", "bab-2023", "arbejdspligt-2025"]
+    assert [rs.id for rs in load_rulesets()] == ["lab-2014", "bab-2020", "bab-2023",
+                                                 "arbejdspligt-2025"]
     assert ruleset_for(date(2025, 6, 30)).id == "bab-2023"
     assert ruleset_for(date(2025, 7, 1)).id == "arbejdspligt-2025"
     with pytest.raises(RuleSetError, match="Intet regelsæt"):
