@@ -421,3 +421,19 @@ def test_new_questions_are_optional_and_the_command_runs_as_a_program(tmp_path: 
     assert out[0]["verdict"] == "approve"
     assert {"title", "verdict", "ruleset", "criteria", "similar",
             "dispensation_needed"} <= set(out[0])
+
+
+def test_every_rule_is_written_down_with_its_source_and_kind() -> None:
+    """docs/screening-law.md explains every criterion, every rule set and every field."""
+    from nytte.screening.proposal import FIELD_LABELS
+    from nytte.screening.rulesets import load_rulesets
+    from nytte.screening.vocabulary import CRITERION_IDS
+
+    doc = (ROOT / "docs" / "screening-law.md").read_text(encoding="utf-8")
+    for cid in CRITERION_IDS:
+        assert f"### {cid} " in doc, cid
+    for rs in load_rulesets():
+        assert f"`{rs.id}`" in doc, rs.id
+    for new in ("host_employer", "consultation_representative", "tr_informed",
+                "practical_setup_discussed", "consultation_skips", "consultations"):
+        assert new in FIELD_LABELS and f"`{new}`" in doc, new

@@ -156,7 +156,7 @@ def render_record(record: DecisionRecord) -> bytes:
     pdf = DanishPDF("Skriftlig vurdering af nytteindsatsopgave",
                     f"{record.reference}: {p.title}")
     pdf.heading("Skriftlig vurdering af opgave til nytteindsats")
-    pdf.para(f"{record.municipality} · {record.reference} · version {record.version}", 9.5)
+    pdf.para(f"{record.municipality} · {record.reference}", 9.5)
     if record.supersedes:
         pdf.para(f"Erstatter tidligere vurdering: {record.supersedes}", 9.5)
     pdf.ln(2)

@@ -370,7 +370,7 @@ def screen_and_save(
         consulted_on=record.consulted_on, written_statement=record.written_statement,
         statement_text=record.statement_text or "", informed=bool(record.informed),
         practical_setup_discussed=bool(record.practical_setup_discussed),
-        recorded_by=principal.label,
+        recorded_by=principal.label, recorded_at=row.decided_at,
     )
     session.add(c_row)
     session.flush()
