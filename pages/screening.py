@@ -480,7 +480,7 @@ def render() -> None:
     if task_id is not None and (current is None or current[0] != task_id):
         # A task picked from the list shows its newest decision straight away.
         current = (task_id, next(r.screening_id for r in recent if r.task_id == task_id))
-    if current is not None:
+    if current is not None and task_id is not None:
         _decision(principal, current[1])
     with st.expander("Seneste afgørelser"):
         if recent:
