@@ -186,19 +186,21 @@ def _suspension(p: TaskProposal, rs: RuleSet) -> CriterionResult:
 # Words in a description that contradict the answers. A sentence with a negation
 # ("ikke", "aldrig", "ingen", "uden") is not read as a claim.
 _CARE_WORDS = re.compile(
-    r"personlig pleje|personlig hjælp|praktisk hjælp|hjemmehjælp|hjemmepleje|plejebolig"
+    r"personlig pleje|personlig hjælp|praktisk hjælp|hjemmehjælp|hjemmepleje"
     r"|visiteret|visiterede|servicelov|§\s*83|i borgerens hjem|i borgernes hjem"
-    r"|hos ældre borgere|hos borgeren|hos borgerne|bade borgere|badning|påklædning",
+    r"|i eget hjem|hos ældre borgere|hos borgeren|bade borgere|badning|påklædning",
     re.IGNORECASE)
 _PRIVATE_HOST_WORDS = re.compile(
     r"\bA/S\b|\bApS\b|\bI/S\b|\bIVS\b|\bP/S\b|privat virksomhed|private virksomhed"
-    r"|privat firma|privat arbejdsgiver|privatejet|for en butik|supermarked",
+    r"|privat firma|privat arbejdsgiver|privatejet",
     re.IGNORECASE)
+# Only phrases that say staff normally do the work: a mere mention of staff
+# ("personalet viser holdet rundt") is no claim.
 _STAFF_WORDS = re.compile(
-    r"normalt udført af|udføres normalt|løses normalt|normalt løst af|plejer (?:vores|de|at)"
-    r"|ordinært ansatte|ordinære ansatte|kommunens ansatte|egne ansatte|egne folk"
-    r"|vores ansatte|de ansatte|personalet|gartnerne|pedellen|pedellerne|driftspersonale"
-    r"|driftsmedarbejdere|rengøringspersonale",
+    r"normalt udført af|udføres normalt|normalt udføres|løses normalt|normalt løses"
+    r"|normalt løst af|plejer (?:vores|de|kommunens) \w+ at|plejer at blive"
+    r"|ordinært ansatte|ordinære ansatte|som en del af driften|driftspersonale"
+    r"|driftsmedarbejdere",
     re.IGNORECASE)
 _NEGATION = re.compile(r"\b(ikke|aldrig|ingen|uden)\b", re.IGNORECASE)
 
@@ -367,7 +369,18 @@ _NO_REP_TEXT = re.compile(
     r"\b(ingen|ikke nogen|findes ikke|er ikke valgt|ikke valgt|mangler)\b", re.IGNORECASE)
 _ABSENCE_TEXT = re.compile(
     r"syg|sygemeldt|ferie|fravær|fraværende|barsel|orlov|bortrejst|kursus", re.IGNORECASE)
-_WORKING_DAYS_TEXT = re.compile(r"(over\s+|mere end\s+)?(\d+)\s*arbejdsdag", re.IGNORECASE)
+_NUMBER_WORDS = {"en": 1, "én": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6,
+                 "syv": 7, "otte": 8, "ni": 9, "ti": 10}
+_COUNT = r"(\d+|en|én|et|to|tre|fire|fem|seks|syv|otte|ni|ti)"
+_WORKING_DAYS_TEXT = re.compile(rf"(over\s+|mere end\s+)?\b{_COUNT}\s*arbejdsdag",
+                                re.IGNORECASE)
+# A whole week of absence is five working days (a week with public holidays may
+# have fewer, so one week counts as exactly five, never more).
+_WEEKS_TEXT = re.compile(rf"\b{_COUNT}\s*uge", re.IGNORECASE)
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
 
 
 def working_days_between(first: date, last: date) -> int:
@@ -404,7 +417,9 @@ def _skip_text_ok(text: str, limit: int) -> tuple[bool, str]:
     quoted = f"»{text.strip()}«"
     absent = _ABSENCE_TEXT.search(text)
     # "over 3 arbejdsdage" is more than 3: count it as 4.
-    days = [int(n) + (1 if more else 0) for more, n in _WORKING_DAYS_TEXT.findall(text)]
+    days = [_count(n) + (1 if more else 0) for more, n in _WORKING_DAYS_TEXT.findall(text)]
+    if not days:
+        days = [5 * _count(n) for n in _WEEKS_TEXT.findall(text)]
     if absent:
         if not days:
             return False, (f"Begrundelsen {quoted} nævner fravær, men ikke antal arbejdsdage; "
@@ -455,6 +470,11 @@ def _one_consultation(c: ConsultationFacts, rs: RuleSet, start: date) -> tuple[S
     rule = rs.consultation
     if c.level == "no_representative":
         return "warn", f"Der er ingen repræsentant at høre. {rule.no_representative}."
+    if rule.mode == "inform_discuss" and c.level == "none" and c.skip_reason \
+            and _NO_REP_TEXT.search(c.skip_reason) and not _ABSENCE_TEXT.search(c.skip_reason):
+        # A task list's way of giving the explicit answer "no TR at the P-number".
+        return "warn", (f"Begrundelse: »{c.skip_reason.strip()}«: der er ingen TR på "
+                        f"P-nummeret at orientere. {rule.no_representative}.")
     if c.outcome in ("pending", "not_consulted") or c.level == "none":
         what = "afventer svar" if c.outcome == "pending" else "er ikke gennemført"
         need = ("Repræsentanten skal høres efter hierarkiet, og der skal foreligge en "
