@@ -32,7 +32,11 @@ def _policy_form() -> None:
                              format_func=lambda v: RECURRING_POLICIES[v], key=K + "rec")
         lookback = st.number_input("Antal år tilbage, hvor ansattes arbejde tæller som "
                                    "fortrængning", min_value=0, max_value=100, step=1,
-                                   value=current.displacement_lookback_years, key=K + "years")
+                                   value=current.displacement_lookback_years, key=K + "years",
+                                   help="Regnes tilbage fra opgavens startdato. Ansattes arbejde "
+                                        "før grænsen godkendes kun, når grænsen er mindst "
+                                        "regelsættets mindstegrænse (10 år, efter KL's "
+                                        "Vestvolden-eksempel); ellers afklares opgaven.")
         areas = st.multiselect("Enhedens fagområder", list(PROFESSIONAL_AREAS),
                                default=list(current.professional_areas),
                                format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas",
@@ -50,7 +54,7 @@ def _policy_form() -> None:
             st.error(str(exc))
     if versions:
         st.dataframe(pd.DataFrame([
-            {"Version": v.version, "Gentagne opgaver": v.policy.recurring,
+            {"Version": v.version, "Gentagne opgaver": RECURRING_POLICIES[v.policy.recurring],
              "År tilbage": v.policy.displacement_lookback_years,
              "Fagområder": ", ".join(PROFESSIONAL_AREAS[a] for a in v.policy.professional_areas),
              "Oprettet af": v.created_by,
