@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied, Role
+from nytte.core import clock
 from nytte.formats import fmt_datetime
 from nytte.screening.policy import PolicyError
 from nytte.screening.precedent import PrecedentFileError
+from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
 from nytte.services import screening as svc
 from pages.common import db_session, guard
@@ -35,8 +37,10 @@ def _policy_form() -> None:
                                    value=current.displacement_lookback_years, key=K + "years",
                                    help="Regnes tilbage fra opgavens startdato. Ansattes arbejde "
                                         "før grænsen godkendes kun, når grænsen er mindst "
-                                        "regelsættets mindstegrænse (10 år, efter KL's "
-                                        "Vestvolden-eksempel); ellers afklares opgaven.")
+                                        "regelsættets mindstegrænse "
+                                        f"({ruleset_for(clock.today()).displacement.floor_years}"
+                                        " år, efter KL's Vestvolden-eksempel); ellers "
+                                        "afklares opgaven.")
         areas = st.multiselect("Enhedens fagområder", list(PROFESSIONAL_AREAS),
                                default=list(current.professional_areas),
                                format_func=lambda a: PROFESSIONAL_AREAS[a], key=K + "areas",
