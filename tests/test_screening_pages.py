@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,65 @@ def test_portfolio_lists_approved_demo_tasks_and_flags_old_ones(own_db: str) -> 
     assert int(metrics["Skal genvurderes"]) > 0
     frame = at.dataframe[0].value
     assert set(frame["Genvurderes"]) <= {"Ja", "Nej"}
+
+
+def _labels(at: object) -> set[str]:
+    out: set[str] = set()
+    for kind in ("selectbox", "radio", "date_input", "text_input"):
+        out |= {w.label for w in getattr(at, kind)}
+    return out
+
+
+def test_consultation_questions_follow_the_rule_set_of_the_start_date(own_db: str) -> None:
+    at = open_page(Role.KOORDINATOR, "opgavescreening")
+    start = next(d for d in at.date_input if d.label == "Startdato")
+    start.set_value(date(2025, 3, 3)).run()
+    assert not at.exception
+    pre = _labels(at)
+    assert "Skriftlig tilkendegivelse" in pre and "Fravær fra" in pre
+    assert "TR er orienteret" not in pre
+    assert any("bab-2023" in c.value for c in at.caption)
+    start = next(d for d in at.date_input if d.label == "Startdato")
+    start.set_value(date(2026, 3, 2)).run()
+    post = _labels(at)
+    assert "TR er orienteret" in post and "Den praktiske tilrettelæggelse er drøftet" in post
+    assert "Fravær fra" not in post and "Skriftlig tilkendegivelse" not in post
+    assert any("arbejdspligt-2025" in c.value for c in at.caption)
+
+
+def test_a_new_task_starts_empty_after_a_saved_one(own_db: str) -> None:
+    at = open_page(Role.LEDER, "opgavescreening")
+    next(d for d in at.date_input if d.label == "Startdato").set_value(date(2026, 3, 2)).run()
+    answers = {
+        "Titel": "Oprydning på legepladsen", "Rekvirerende enhed": "Teknik og Miljø",
+        "Hørt repræsentant (navn og rolle)": "Bo, TR 3F",
+    }
+    for w in at.text_input:
+        if w.label in answers:
+            w.set_value(answers[w.label])
+    next(w for w in at.text_area if w.label == "Opgavebeskrivelse").set_value(
+        "Grene og blade fejes op på legepladsen ved skolen efter stormen.")
+    picks = {"Fagområde": "teknik_miljoe", "Arbejdsgiver på arbejdsstedet": "municipality",
+             "Inde/ude": "outdoor", "Sæson": "autumn", "Hyppighed": "once",
+             "Ville ellers blive udført af": "nobody", "Til gavn for": "public",
+             "Høringsniveau": "tr_p", "Høringens udfald": "agree"}
+    for w in at.selectbox:
+        if w.label in picks:
+            w.set_value(picks[w.label])
+    for w in at.radio:
+        w.set_value("yes" if w.label.startswith(("TR er", "Den praktiske")) else "no")
+    next(d for d in at.date_input if d.label == "Høringsdato").set_value(date(2026, 2, 16))
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Afgørelse: Godkendes" in s.value for s in at.success)
+    # The saved task is selected, and shows its answers ...
+    assert next(w for w in at.text_input if w.label == "Titel").value == \
+        "Oprydning på legepladsen"
+    # ... and "Ny opgave" is an empty form, not the previous task's answers.
+    at.selectbox(key="scr_task").set_value(0).run()
+    assert next(w for w in at.text_input if w.label == "Titel").value == ""
+    assert next(d for d in at.date_input if d.label == "Startdato").value is None
+    assert next(w for w in at.number_input
+                if w.label.startswith("Senest udført")).value is None
+    assert not any("Afgørelse:" in s.value for s in at.success)
