@@ -36,11 +36,13 @@ def render() -> None:
         return
     st.caption(
         f"Vurderet {fmt_date(result.as_of)}; modellen er trænet på {fmt_int(result.trained_on)} "
-        "tidligere forløbsuger. Evalueringen står i docs/attendance-at-risk-evaluation.md."
+        "tidligere forløbsuger. Hvor godt den rammer, er målt på tidligere forløb og står i "
+        "Nyttes dokumentation om risikolisten."
     )
     f = result.frame
     table = pd.DataFrame(
         {
+            "Navn": [n or "–" for n in f["name"]],
             "Sagsnummer": f["case_ref"],
             "Hold": f["team"],
             "Risiko": [fmt_pct(p) for p in f["probability"]],

@@ -52,11 +52,12 @@ class Participant(Base):
     )
 
 
-def display_name(name: str | None, preferred_name: str | None) -> str:
+def display_name(name: object, preferred_name: object) -> str:
     """How a participant is shown on the roll and in lists: the name, with the
-    preferred name after it when it differs; empty when the name is unknown."""
-    name = (name or "").strip()
-    preferred = (preferred_name or "").strip()
+    preferred name after it when it differs; empty when the name is unknown (None, or
+    a missing value from a data frame)."""
+    name = name.strip() if isinstance(name, str) else ""
+    preferred = preferred_name.strip() if isinstance(preferred_name, str) else ""
     if not name:
         return preferred
     if preferred and preferred != name:
