@@ -261,6 +261,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         width="stretch",
         height=min(38 + 35 * max(len(base), 1), 1000),
         disabled=["Navn", "Sagsnummer", "Hold", "Forløb", "Skema"],
+        placeholder="",  # an empty cell shows empty (Streamlit's default is "None")
         on_change=_on_grid_change,
         args=(ctx, editor_key, [ln.expected_hours for ln in sheet.lines]),
         column_config={
@@ -360,7 +361,8 @@ def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
 
 def render() -> None:
     principal = guard("fremmoede")
-    st.title("Morgenregistrering")
+    # A soft hyphen lets the long word break on a phone instead of mid-letter.
+    st.title("Morgen\u00adregistrering")
     today = clock.today()
     with db_session() as session:
         units = roll_units(session, principal)
