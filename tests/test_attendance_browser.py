@@ -144,7 +144,7 @@ def _roll_database(tmp_path: Path, day: date) -> tuple[Path, int]:
     return db, unit_id
 
 
-def _register(page: Page, clicks: Clicks, absent: list[str], name_column_x: float) -> None:
+def _register(page: Page, clicks: Clicks, absent: list[str], timer_column_x: float) -> None:
     """«Alle mødt», tap the absent, a reason, set; row 1 works 4 hours; save."""
     clicks.click(page.get_by_role("button", name="Alle mødt"))
     settle(page)
@@ -156,8 +156,8 @@ def _register(page: Page, clicks: Clicks, absent: list[str], name_column_x: floa
     clicks.click(form.get_by_role("button", name="Sæt som fravær"))
     settle(page)
 
-    # One shorter day, typed into the grid (a canvas): select row 1's name, move right
-    # to «Timer» (Status, Timer) and type the hours.
+    # One shorter day, typed into the grid (a canvas): select row 1's «Timer» (the
+    # third column after the row number: Navn, Status, Timer) and type the hours.
     grid = page.get_by_test_id("stDataFrame")
     # Row 1 in view on a phone too: the grid's top just below the app's top bar.
     grid.evaluate(
@@ -171,16 +171,20 @@ def _register(page: Page, clicks: Clicks, absent: list[str], name_column_x: floa
             if (p) p.scrollTop -= 120; else window.scrollBy(0, -120);
         }"""
     )
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(800)
     box = grid.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + name_column_x, box["y"] + 35 + 17)
+    page.mouse.dblclick(box["x"] + timer_column_x, box["y"] + 35 + 17)  # opens the editor
     clicks.n += 1
-    for _ in range(2):
-        clicks.press("ArrowRight")
-    clicks.press("Enter")  # open the cell's editor
+    page.wait_for_timeout(300)
     page.keyboard.press("Control+A")
     clicks.type("4")
+    opened = page.evaluate(
+        "() => [...document.querySelectorAll('input, textarea')].some(e => e.value === '4')"
+    )
+    if not opened:
+        page.screenshot(path="/tmp/ur/dbg-grid.png")
+    assert opened, "the cell editor did not open"
     page.wait_for_timeout(300)  # let the editor take the value before Enter
     clicks.press("Enter")
     settle(page)
@@ -268,7 +272,7 @@ def test_team_leader_registers_a_roll_of_25_in_under_a_minute(page: Page, tmp_pa
         page.get_by_text("Forventede").first.wait_for()
         assert "Forventede 25" in _counts(page)
         assert page.get_by_text("er der ikke fremmøde").count() == 0
-        _register(page, clicks, ABSENT_NAMES, name_column_x=100)
+        _register(page, clicks, ABSENT_NAMES, timer_column_x=290)
         elapsed = time.monotonic() - started
         page.screenshot(path=str(tmp_path / "roll25.png"), full_page=True)
     assert elapsed < 60, elapsed
@@ -303,7 +307,7 @@ def test_on_a_sunday_a_team_leader_registers_fridays_roll_on_a_phone(
         # Nothing needs a wider screen than the phone's.
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width
-        _register(page, clicks, ABSENT_NAMES, name_column_x=90)
+        _register(page, clicks, ABSENT_NAMES, timer_column_x=290)
         elapsed = time.monotonic() - started
         page.screenshot(path=str(tmp_path / "roll25-phone.png"))
     assert elapsed < 60, elapsed
