@@ -11,7 +11,7 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
-from pages.attendance_data import cached_at_risk, definition_popover, unit_filter
+from pages.attendance_data import cached_at_risk, definition_note, unit_filter
 from pages.common import guard
 
 
@@ -30,7 +30,7 @@ def render() -> None:
     except AccessDenied as exc:
         st.error(str(exc))
         return
-    definition_popover("at_risk")
+    definition_note("at_risk")
     if result.frame.empty:
         st.info("Ingen aktive deltagere med nok fremmødehistorik til at blive vurderet.")
         return

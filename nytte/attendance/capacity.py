@@ -22,6 +22,7 @@ from nytte.attendance.data import (
 )
 from nytte.attendance.forecast import Backtest, Forecast, backtest, forecast
 from nytte.auth import Principal
+from nytte.models.people import WEEKDAY_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class CapacityRow:
     name: str
     places: int
     enrolled: int
+    expected: int | None  # expected by the weekly patterns on the last registered day
     present: int | None  # on the last registered day; None if no roll was kept
     waiting: int | None  # per unit only
     staff: int | None
@@ -56,6 +58,22 @@ def enrolled_on(refs: pd.DataFrame, days: np.ndarray) -> np.ndarray:
     started = np.searchsorted(start, days, side="right")
     finished = np.searchsorted(end, days, side="left")  # ended strictly before the day
     return (started - finished).astype(int)
+
+
+def expected_on(refs: pd.DataFrame, day: np.datetime64) -> int:
+    """How many enrolled referrals have hours in their weekly pattern on ``day``."""
+    weekday = int((day.astype("datetime64[D]").astype("int64") + 3) % 7)
+    if weekday > 4 or refs.empty:
+        return 0
+    ts = pd.Timestamp(day)
+    active = (refs["expected_start"] <= ts) & (refs["ended_on"].isna() | (refs["ended_on"] >= ts))
+    hours = refs[WEEKDAY_COLUMNS[weekday]].astype(float)
+    return int((active & (hours > 0)).sum())
+
+
+def occupancy(expected: int | None, places: int) -> float | None:
+    """Belægning for one day (the registry's capacity_use): expected / places."""
+    return expected / places if expected is not None and places else None
 
 
 @requires(*PERSON_LEVEL)
@@ -97,12 +115,14 @@ def capacity_dashboard(
     )
     unit_rows = []
     for u in infos:
-        enrolled = int(enrolled_on(refs[refs["unit_id"] == u.unit_id], np.array([day]))[0])
+        mine = refs[refs["unit_id"] == u.unit_id]
+        enrolled = int(enrolled_on(mine, np.array([day]))[0])
         unit_rows.append(
             CapacityRow(
                 u.name,
                 u.places,
                 enrolled,
+                expected_on(mine, ref_day) if last_roll else None,
                 int(present_last.get(u.unit_id, 0)) if last_roll else None,
                 int(waiting.get(u.unit_id, 0)),
                 u.staff,
@@ -111,12 +131,14 @@ def capacity_dashboard(
         )
     team_rows = []
     for t in teams.itertuples():
-        enrolled = int(enrolled_on(refs[refs["team_id"] == t.team_id], np.array([day]))[0])
+        mine = refs[refs["team_id"] == t.team_id]
+        enrolled = int(enrolled_on(mine, np.array([day]))[0])
         team_rows.append(
             CapacityRow(
                 str(t.team),
                 int(t.places),
                 enrolled,
+                expected_on(mine, ref_day) if last_roll else None,
                 int(present_team.get(t.team_id, 0)) if last_roll else None,
                 None,
                 None,
