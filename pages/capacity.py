@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from nytte.attendance.capacity import CapacityRow, occupancy
+from nytte.attendance.capacity import OCCUPANCY_WEEKS, CapacityRow, occupancy
 from nytte.attendance.forecast import TARGET_LABELS, TARGETS
 from nytte.auth import AccessDenied
 from nytte.core import clock
@@ -24,8 +24,8 @@ from pages.attendance_data import (
 )
 from pages.common import guard
 
-EXPECTED = "Forventet (seneste registrerede dag)"
-PRESENT = "Mødt (seneste registrerede dag)"
+EXPECTED = "Forventet pr. dag"
+PRESENT = "Mødt"
 
 
 def _rows(rows: list[CapacityRow], label: str, with_unit_cols: bool) -> pd.DataFrame:
@@ -33,7 +33,7 @@ def _rows(rows: list[CapacityRow], label: str, with_unit_cols: bool) -> pd.DataF
         label: [r.name for r in rows],
         figure_label("places"): [fmt_int(r.places) for r in rows],
         figure_label("enrolled"): [fmt_int(r.enrolled) for r in rows],
-        EXPECTED: [fmt_int(r.expected) for r in rows],
+        EXPECTED: [fmt_decimal(r.expected) for r in rows],
         figure_label("occupancy"): [fmt_pct(occupancy(r.expected, r.places)) for r in rows],
         PRESENT: [fmt_int(r.present) for r in rows],
     }
@@ -51,10 +51,13 @@ def _help() -> dict[str, Any]:
         for k in ("places", "enrolled", "occupancy", "waiting", "per_staff")
     }
     cols[EXPECTED] = st.column_config.TextColumn(
-        help="Indskrevne, der efter deres ugeskema skulle møde den seneste dag med "
-        "registreret fremmøde (deltidsdeltagere møder ikke alle dage)."
+        help=f"Deltagere forventet efter ugeskemaerne pr. åbningsdag, gennemsnit over de "
+        f"seneste {OCCUPANCY_WEEKS} uger med registreret fremmøde (deltidsdeltagere "
+        "møder ikke alle dage). Belægning = forventet pr. dag / pladser."
     )
-    cols[PRESENT] = st.column_config.TextColumn(help=figure_help("present"))
+    cols[PRESENT] = st.column_config.TextColumn(
+        help="Deltagere registreret som mødt den seneste dag med registreret fremmøde."
+    )
     cols["Medarbejdere"] = st.column_config.TextColumn(
         help="Enhedens faste medarbejdere som registreret i stamdata."
     )
@@ -77,11 +80,11 @@ def render() -> None:
         st.error(str(exc))
         return
     st.caption(
-        f"Indskrevne og ventende pr. {fmt_date(cap.on)}; forventet og mødt på seneste "
-        f"registrerede dag ({fmt_date(cap.last_roll_day)}). Indskrevne kan være flere end "
-        "pladserne, selv om belægningen er under 100 %: deltidsdeltagere møder ikke hver "
-        "dag, og belægningen regnes af dem, der forventes på dagen. Hold musen over en "
-        "kolonneoverskrift for definitionen."
+        f"Indskrevne og ventende pr. {fmt_date(cap.on)}; forventet pr. dag og belægning "
+        f"over de seneste {OCCUPANCY_WEEKS} uger; mødt den seneste registrerede dag "
+        f"({fmt_date(cap.last_roll_day)}). Indskrevne kan være flere end pladserne, selv om "
+        "belægningen er under 100 %: deltidsdeltagere møder ikke hver dag. Hold musen "
+        "over en kolonneoverskrift for definitionen."
     )
     st.dataframe(
         _rows(cap.units, "Enhed", True), hide_index=True, column_config=_help(), width="stretch"

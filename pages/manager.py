@@ -67,8 +67,12 @@ def _delta(key: str, now: float | None, before: float | None) -> str | None:
     # An ASCII minus: Streamlit reads the arrow's direction from the first character.
     sign = "+" if diff >= 0 else "-"
     if unit is kpis.Unit.SHARE:
-        return f"{sign}{fmt_decimal(abs(diff) * 100, 1)} procentpoint"
-    return sign + fmt_kpi(key, abs(diff))
+        text = f"{fmt_decimal(abs(diff) * 100, 1)} procentpoint"
+    else:
+        text = fmt_kpi(key, abs(diff))
+    if not any(ch in "123456789" for ch in text):
+        return None  # a change that rounds to nothing is shown as none
+    return sign + text
 
 
 def delta_color(higher_is_better: bool | None) -> str:
@@ -185,7 +189,7 @@ def render() -> None:
                      category_orders={title: order})
         fig.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, showlegend=False,
                           separators=",.")
-        fig.update_yaxes(title=None, autorange="reversed")  # first category on top
+        fig.update_yaxes(title=None)  # category_orders puts the first on top
         col.plotly_chart(fig, width="stretch", key=f"ledelse_comp_{key}")
     with st.expander("Definitioner af nøgletallene"):
         for r in ov.rows:

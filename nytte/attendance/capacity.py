@@ -22,7 +22,6 @@ from nytte.attendance.data import (
 )
 from nytte.attendance.forecast import Backtest, Forecast, backtest, forecast
 from nytte.auth import Principal
-from nytte.models.people import WEEKDAY_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,10 @@ class CapacityRow:
     name: str
     places: int
     enrolled: int
-    expected: int | None  # expected by the weekly patterns on the last registered day
+    # Participants expected per working day (attendance rows per registered day),
+    # averaged over the last OCCUPANCY_WEEKS weeks with a roll: the overview's
+    # Belægning for that period is this divided by the places.
+    expected: float | None
     present: int | None  # on the last registered day; None if no roll was kept
     waiting: int | None  # per unit only
     staff: int | None
@@ -60,19 +62,23 @@ def enrolled_on(refs: pd.DataFrame, days: np.ndarray) -> np.ndarray:
     return (started - finished).astype(int)
 
 
-def expected_on(refs: pd.DataFrame, day: np.datetime64) -> int:
-    """How many enrolled referrals have hours in their weekly pattern on ``day``."""
-    weekday = int((day.astype("datetime64[D]").astype("int64") + 3) % 7)
-    if weekday > 4 or refs.empty:
-        return 0
-    ts = pd.Timestamp(day)
-    active = (refs["expected_start"] <= ts) & (refs["ended_on"].isna() | (refs["ended_on"] >= ts))
-    hours = refs[WEEKDAY_COLUMNS[weekday]].astype(float)
-    return int((active & (hours > 0)).sum())
+OCCUPANCY_WEEKS = 4
 
 
-def occupancy(expected: int | None, places: int) -> float | None:
-    """Belægning for one day (the registry's capacity_use): expected / places."""
+def expected_per_day(att: pd.DataFrame, last_roll: date | None) -> float | None:
+    """Mean expected participants per registered day over the last OCCUPANCY_WEEKS
+    weeks up to ``last_roll`` (one attendance row is one expected day)."""
+    if last_roll is None or att.empty:
+        return None
+    since = pd.Timestamp(last_roll - timedelta(weeks=OCCUPANCY_WEEKS))
+    recent = att[(att["day"] > since) & (att["day"] <= pd.Timestamp(last_roll))]
+    if recent.empty:
+        return None
+    return float(recent.groupby("day").size().mean())
+
+
+def occupancy(expected: float | None, places: int) -> float | None:
+    """Belægning (the registry's capacity_use): expected per working day / places."""
     return expected / places if expected is not None and places else None
 
 
@@ -122,7 +128,7 @@ def capacity_dashboard(
                 u.name,
                 u.places,
                 enrolled,
-                expected_on(mine, ref_day) if last_roll else None,
+                expected_per_day(att[att["unit_id"] == u.unit_id], last_roll),
                 int(present_last.get(u.unit_id, 0)) if last_roll else None,
                 int(waiting.get(u.unit_id, 0)),
                 u.staff,
@@ -138,7 +144,7 @@ def capacity_dashboard(
                 str(t.team),
                 int(t.places),
                 enrolled,
-                expected_on(mine, ref_day) if last_roll else None,
+                expected_per_day(att[att["team_id"] == t.team_id], last_roll),
                 int(present_team.get(t.team_id, 0)) if last_roll else None,
                 None,
                 None,

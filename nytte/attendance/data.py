@@ -27,7 +27,6 @@ from nytte.models import (
     Unit,
     display_name,
 )
-from nytte.models.people import WEEKDAY_COLUMNS
 from nytte.services.org import visible_unit_ids
 
 
@@ -163,7 +162,6 @@ def referral_frame(session: Session, unit_ids: list[int]) -> pd.DataFrame:
             Participant.preferred_name,
             Participant.benefit_group,
             Participant.visitation_group,
-            *(getattr(Referral, c) for c in WEEKDAY_COLUMNS),
         )
         .join(Participant, Participant.id == Referral.participant_id)
         .where(Referral.unit_id.in_(unit_ids))
@@ -183,7 +181,6 @@ def referral_frame(session: Session, unit_ids: list[int]) -> pd.DataFrame:
         "preferred_name",
         "benefit_group",
         "visitation_group",
-        *WEEKDAY_COLUMNS,
     ]
     df = pd.DataFrame(session.execute(stmt).all(), columns=cols)
     # The name as lists show it (name and preferred name); the parts are not kept.
