@@ -361,8 +361,7 @@ def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
 
 def render() -> None:
     principal = guard("fremmoede")
-    # A soft hyphen lets the long word break on a phone instead of mid-letter.
-    st.title("Morgen\u00adregistrering")
+    st.title("Morgenregistrering")
     today = clock.today()
     with db_session() as session:
         units = roll_units(session, principal)
