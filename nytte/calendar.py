@@ -93,3 +93,17 @@ def add_working_days(day: date, n: int, closing_days: Iterable[date] = ()) -> da
         if is_working_day(d, closed):
             n -= 1
     return d
+
+
+def last_working_day(day: date, closing_days: Iterable[date] = ()) -> date:
+    """``day`` itself when it is a working day, else the nearest working day before it."""
+    closed = set(closing_days)
+    d = day
+    while not is_working_day(d, closed):
+        d -= timedelta(days=1)
+    return d
+
+
+def previous_working_day(day: date, closing_days: Iterable[date] = ()) -> date:
+    """The last working day strictly before ``day``."""
+    return last_working_day(day - timedelta(days=1), closing_days)

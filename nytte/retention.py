@@ -1,13 +1,15 @@
 """Retention: anonymise a participant's personal data a set time after the course ends.
 
 What goes: the case reference (replaced by a stable pseudonym built from the
-internal id, which reveals nothing) and free-text notes (attendance notes,
-caseworker). The birth year is kept by default, because the age composition of past
-periods is computed from it; `birth_year="coarsen"` (five-year band) or "remove"
-trade those figures for stronger anonymisation. What stays: every row and every
-count, so the dashboards' historical figures do not change.
-The audit trail is append-only and never held case references (events name
-participants by internal id), so nothing in it needs rewriting."""
+internal id, which reveals nothing), the name and preferred name, and free-text
+notes (attendance notes, caseworker). The birth year is kept by default, because
+the age composition of past periods is computed from it; `birth_year="coarsen"`
+(five-year band) or "remove" trade those figures for stronger anonymisation. What
+stays: every row and every count, so the dashboards' historical figures do not
+change.
+The audit trail is append-only and never held case references or names (events
+name participants by internal id, and say which personal fields changed, never
+their values), so nothing in it needs rewriting."""
 
 from __future__ import annotations
 
@@ -118,6 +120,8 @@ def anonymise_expired(
         chunk = ids[start : start + 500]
         for person in session.scalars(select(Participant).where(Participant.id.in_(chunk))):
             person.case_ref = pseudonym(person.id)
+            person.name = None
+            person.preferred_name = None
             if birth_year == "coarsen" and person.birth_year is not None:
                 person.birth_year = person.birth_year - person.birth_year % 5
             elif birth_year == "remove":

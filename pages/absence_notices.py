@@ -12,7 +12,7 @@ from nytte.attendance.notices import DISCLAIMER, record_export, to_csv, to_pdf, 
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
-from pages.attendance_data import cached_notices, definition_popover, period_filter, unit_filter
+from pages.attendance_data import cached_notices, definition_note, period_filter, unit_filter
 from pages.common import db_session, guard
 
 
@@ -52,7 +52,7 @@ def render() -> None:
         if chosen != "Alle":
             df = df[df["Rådgiver"] == chosen].reset_index(drop=True)
     st.metric("Udeblivelser i perioden", fmt_int(len(df)))
-    definition_popover("absence_notice")
+    definition_note("absence_notice")
     if df.empty:
         st.info("Ingen udeblivelser uden rimelig grund i perioden.")
         return

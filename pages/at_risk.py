@@ -11,7 +11,7 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
-from pages.attendance_data import cached_at_risk, definition_popover, unit_filter
+from pages.attendance_data import cached_at_risk, definition_note, unit_filter
 from pages.common import guard
 
 
@@ -30,17 +30,19 @@ def render() -> None:
     except AccessDenied as exc:
         st.error(str(exc))
         return
-    definition_popover("at_risk")
+    definition_note("at_risk")
     if result.frame.empty:
         st.info("Ingen aktive deltagere med nok fremmødehistorik til at blive vurderet.")
         return
     st.caption(
         f"Vurderet {fmt_date(result.as_of)}; modellen er trænet på {fmt_int(result.trained_on)} "
-        "tidligere forløbsuger. Evalueringen står i docs/attendance-at-risk-evaluation.md."
+        "tidligere forløbsuger. Hvor godt den rammer, er målt på tidligere forløb og står i "
+        "Nyttes dokumentation om risikolisten."
     )
     f = result.frame
     table = pd.DataFrame(
         {
+            "Navn": [n or "–" for n in f["name"]],
             "Sagsnummer": f["case_ref"],
             "Hold": f["team"],
             "Risiko": [fmt_pct(p) for p in f["probability"]],

@@ -120,9 +120,17 @@ def period_filter(key: str, default_days: int, today: date) -> tuple[date, date]
     return default
 
 
-def definition_popover(key: str, **params: object) -> None:
-    """The figure's definition one click away."""
+def definition_note(key: str, **params: object) -> None:
+    """The figure's definition as a line right under the chart or table it explains."""
     d = definition(key, **params)
-    with st.popover("Definition", icon=":material/info:", help=d.label):
-        st.markdown(f"**{d.label}**")
-        st.write(d.text)
+    st.caption(f"**{d.label}**: {d.text}")
+
+
+def figure_help(key: str, **params: object) -> str:
+    """The registry's definition of a figure, for a metric's or a column's help."""
+    return definition(key, **params).text
+
+
+def figure_label(key: str) -> str:
+    """The registry's Danish name of a figure."""
+    return definition(key).label

@@ -1,5 +1,6 @@
 """Fremmødeoverblik: attendance rate by week, team, benefit and visitation group,
-and a weekday × week heatmap. Every figure has its definition one click away."""
+and a weekday × week heatmap. Every figure's definition is beside it (the metric's
+or column's help, a line under a chart), read from the one registry."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
-from pages.attendance_data import cached_attendance, definition_popover, period_filter, unit_filter
+from pages.attendance_data import (
+    cached_attendance,
+    definition_note,
+    figure_help,
+    figure_label,
+    period_filter,
+    unit_filter,
+)
 from pages.common import guard
 
 
@@ -19,11 +27,23 @@ def _group_table(df: pd.DataFrame, label: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             label: df["group"],
-            "Forventede dage": [fmt_int(v) for v in df["expected"]],
+            figure_label("expected_days"): [fmt_int(v) for v in df["expected"]],
             "Mødte dage": [fmt_int(v) for v in df["present"]],
-            "Fremmødeprocent": [fmt_pct(v) for v in df["rate"]],
+            figure_label("attendance_rate"): [fmt_pct(v) for v in df["rate"]],
         }
     )
+
+
+def _group_help() -> dict[str, object]:
+    return {
+        figure_label("expected_days"): st.column_config.TextColumn(
+            help=figure_help("expected_days")
+        ),
+        "Mødte dage": st.column_config.TextColumn(help="Forventede dage registreret som mødt."),
+        figure_label("attendance_rate"): st.column_config.TextColumn(
+            help=figure_help("attendance_rate")
+        ),
+    }
 
 
 def render() -> None:
@@ -42,19 +62,13 @@ def render() -> None:
         return
     t = dash.totals
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Fremmødeprocent", fmt_pct(t.attendance_rate))
-    m2.metric("Forventede dage", fmt_int(t.expected_days))
-    m3.metric("Timeandel", fmt_pct(t.hours_rate))
-    m4.metric("Udeblivelser uden rimelig grund", fmt_pct(t.unexcused_rate))
-    d1, d2, d3, d4 = st.columns(4)
-    with d1:
-        definition_popover("attendance_rate")
-    with d2:
-        definition_popover("expected_days")
-    with d3:
-        definition_popover("hours_rate")
-    with d4:
-        definition_popover("unexcused_rate")
+    for col, key, value in (
+        (m1, "attendance_rate", fmt_pct(t.attendance_rate)),
+        (m2, "expected_days", fmt_int(t.expected_days)),
+        (m3, "hours_rate", fmt_pct(t.hours_rate)),
+        (m4, "unexcused_rate", fmt_pct(t.unexcused_rate)),
+    ):
+        col.metric(figure_label(key), value, help=figure_help(key))
     if t.expected_days == 0:
         st.info("Ingen registreret fremmøde i perioden.")
         return
@@ -72,7 +86,7 @@ def render() -> None:
     fig.update_xaxes(tickformat="%d-%m-%Y")
     fig.update_layout(separators=",.", height=300, margin={"t": 10, "b": 10})
     st.plotly_chart(fig, key="fremmoedeoverblik:weekly")
-    definition_popover("attendance_rate")
+    definition_note("attendance_rate")
 
     st.subheader("Fremmøde pr. ugedag og uge")
     hm = dash.heatmap
@@ -91,7 +105,7 @@ def render() -> None:
     heat.update_yaxes(autorange="reversed")
     heat.update_layout(separators=",.", height=280, margin={"t": 10, "b": 10})
     st.plotly_chart(heat, key="fremmoedeoverblik:heatmap")
-    definition_popover("heatmap")
+    definition_note("heatmap")
 
     st.subheader("Fordelt på hold og grupper")
     tab_team, tab_benefit, tab_visit = st.tabs(["Hold", "Ydelsesgruppe", "Visitationsgruppe"])
@@ -101,5 +115,4 @@ def render() -> None:
         (tab_visit, dash.by_visitation, "Visitationsgruppe"),
     ):
         with tab:
-            st.dataframe(_group_table(frame, label), hide_index=True)
-    definition_popover("attendance_rate")
+            st.dataframe(_group_table(frame, label), hide_index=True, column_config=_group_help())

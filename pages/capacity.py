@@ -4,33 +4,64 @@ waiting referrals; participants per staff member; and a forecast with its backte
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from nytte.attendance.capacity import CapacityRow
+from nytte.attendance.capacity import OCCUPANCY_WEEKS, CapacityRow, occupancy
 from nytte.attendance.forecast import TARGET_LABELS, TARGETS
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
-from pages.attendance_data import cached_capacity, definition_popover, unit_filter
+from pages.attendance_data import (
+    cached_capacity,
+    definition_note,
+    figure_help,
+    figure_label,
+    unit_filter,
+)
 from pages.common import guard
+
+EXPECTED = "Forventet pr. dag"
+PRESENT = "Mødt"
 
 
 def _rows(rows: list[CapacityRow], label: str, with_unit_cols: bool) -> pd.DataFrame:
     data: dict[str, list[str]] = {
         label: [r.name for r in rows],
-        "Pladser": [fmt_int(r.places) for r in rows],
-        "Indskrevne": [fmt_int(r.enrolled) for r in rows],
-        "Belægning": [fmt_pct(r.enrolled / r.places if r.places else None) for r in rows],
-        "Mødt (seneste registrerede dag)": [fmt_int(r.present) for r in rows],
+        figure_label("places"): [fmt_int(r.places) for r in rows],
+        figure_label("enrolled"): [fmt_int(r.enrolled) for r in rows],
+        EXPECTED: [fmt_decimal(r.expected) for r in rows],
+        figure_label("occupancy"): [fmt_pct(occupancy(r.expected, r.places)) for r in rows],
+        PRESENT: [fmt_int(r.present) for r in rows],
     }
     if with_unit_cols:
-        data["Ventende henvisninger"] = [fmt_int(r.waiting) for r in rows]
+        data[figure_label("waiting")] = [fmt_int(r.waiting) for r in rows]
         data["Medarbejdere"] = [fmt_int(r.staff) for r in rows]
-        data["Deltagere pr. medarbejder"] = [fmt_decimal(r.per_staff) for r in rows]
+        data[figure_label("per_staff")] = [fmt_decimal(r.per_staff) for r in rows]
     return pd.DataFrame(data)
+
+
+def _help() -> dict[str, Any]:
+    """Each column's definition from the registry, shown on the column's header."""
+    cols: dict[str, Any] = {
+        figure_label(k): st.column_config.TextColumn(help=figure_help(k))
+        for k in ("places", "enrolled", "occupancy", "waiting", "per_staff")
+    }
+    cols[EXPECTED] = st.column_config.TextColumn(
+        help=f"Deltagere forventet efter ugeskemaerne pr. åbningsdag, gennemsnit over de "
+        f"seneste {OCCUPANCY_WEEKS} uger med registreret fremmøde (deltidsdeltagere "
+        "møder ikke alle dage). Belægning = forventet pr. dag / pladser."
+    )
+    cols[PRESENT] = st.column_config.TextColumn(
+        help="Deltagere registreret som mødt den seneste dag med registreret fremmøde."
+    )
+    cols["Medarbejdere"] = st.column_config.TextColumn(
+        help="Enhedens faste medarbejdere som registreret i stamdata."
+    )
+    return cols
 
 
 def render() -> None:
@@ -49,17 +80,18 @@ def render() -> None:
         st.error(str(exc))
         return
     st.caption(
-        f"Indskrevne og ventende pr. {fmt_date(cap.on)}; mødt på seneste registrerede "
-        f"dag ({fmt_date(cap.last_roll_day)})."
+        f"Indskrevne og ventende pr. {fmt_date(cap.on)}; forventet pr. dag og belægning "
+        f"over de seneste {OCCUPANCY_WEEKS} uger; mødt den seneste registrerede dag "
+        f"({fmt_date(cap.last_roll_day)}). Indskrevne kan være flere end pladserne, selv om "
+        "belægningen er under 100 %: deltidsdeltagere møder ikke hver dag. Hold musen "
+        "over en kolonneoverskrift for definitionen."
     )
-    st.dataframe(_rows(cap.units, "Enhed", True), hide_index=True)
-    st.dataframe(_rows(cap.teams, "Hold", False), hide_index=True)
-    d = st.columns(5)
-    for col, key in zip(
-        d, ("places", "enrolled", "occupancy", "waiting", "per_staff"), strict=True
-    ):
-        with col:
-            definition_popover(key)
+    st.dataframe(
+        _rows(cap.units, "Enhed", True), hide_index=True, column_config=_help(), width="stretch"
+    )
+    st.dataframe(
+        _rows(cap.teams, "Hold", False), hide_index=True, column_config=_help(), width="stretch"
+    )
 
     st.subheader("Pladser, indskrevne og mødte dag for dag")
     teams = sorted(cap.team_daily["team"].unique())
@@ -84,7 +116,7 @@ def render() -> None:
         separators=",.", height=320, margin={"t": 10, "b": 10}, legend={"orientation": "h"}
     )
     st.plotly_chart(fig, key="kapacitet:daily")
-    definition_popover("present")
+    definition_note("present")
 
     st.subheader(f"Prognose for de næste {horizon} uger")
     if cap.forecast is None or cap.backtest is None:
@@ -128,7 +160,7 @@ def render() -> None:
         yaxis_title="Gennemsnit pr. arbejdsdag",
     )
     st.plotly_chart(fig2, key="kapacitet:forecast")
-    definition_popover("forecast")
+    definition_note("forecast")
 
     bt = cap.backtest
     st.markdown(f"**Tilbagetest** ({fmt_int(bt.origins)} prognosetidspunkter det seneste år)")
@@ -143,4 +175,4 @@ def render() -> None:
         "Dækning af 80 %-intervallet i tilbagetesten: "
         + ", ".join(f"{TARGET_LABELS[t].lower()} {fmt_pct(bt.coverage[t])}" for t in TARGETS)
     )
-    definition_popover("backtest_mae")
+    definition_note("backtest_mae")

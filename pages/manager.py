@@ -14,6 +14,7 @@ from nytte.council import periods
 from nytte.council.data_range import latest_attendance_day
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
+from nytte.council.metrics import AGE_BANDS
 from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
 from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
@@ -61,11 +62,51 @@ def _delta(key: str, now: float | None, before: float | None) -> str | None:
         return None
     unit = kpis.get(key).unit
     diff = now - before
+    if abs(diff) < 1e-9:
+        return None  # no change: no arrow (an arrow on +0 reads as a change)
     # An ASCII minus: Streamlit reads the arrow's direction from the first character.
     sign = "+" if diff >= 0 else "-"
     if unit is kpis.Unit.SHARE:
-        return f"{sign}{fmt_decimal(abs(diff) * 100, 1)} procentpoint"
-    return sign + fmt_kpi(key, abs(diff))
+        text = f"{fmt_decimal(abs(diff) * 100, 1)} procentpoint"
+    else:
+        text = fmt_kpi(key, abs(diff))
+    if not any(ch in "123456789" for ch in text):
+        return None  # a change that rounds to nothing is shown as none
+    return sign + text
+
+
+def delta_color(higher_is_better: bool | None) -> str:
+    """Green when the change is good: up for a figure where more is better, down for
+    one where less is better (inverse); grey for a figure that is neither."""
+    if higher_is_better is None:
+        return "off"
+    return "normal" if higher_is_better else "inverse"
+
+
+def _category_order(key: str, names: dict[str, str], data: dict[str, int]) -> list[str]:
+    """The composition chart's categories in their natural order (age bands young to
+    old; the other groups as their code lists order them), top to bottom."""
+    if key == "age":
+        order = [label for _, _, label in AGE_BANDS]
+        return [c for c in order if c in data] + [c for c in data if c not in order]
+    known = [names.get(k, k) for k in names if k in data]
+    return known + sorted(names.get(k, k) for k in data if k not in names)
+
+
+def _capacity_note(ov: Overview) -> str | None:
+    """Why «Indskrevne» can exceed «Pladser» while «Belægning» is under 100 %."""
+    by_key = {r.key: r.current for r in ov.rows}
+    enrolled, places, use = (by_key.get(k) for k in ("enrolled", "places", "capacity_use"))
+    if enrolled is None or not places or use is None:
+        return None
+    per_day = use * places
+    return (
+        f"Indskrevne ({fmt_kpi('enrolled', enrolled)}) er alle, der har haft mindst én "
+        f"forventet dag i perioden; på en gennemsnitlig åbningsdag var "
+        f"{fmt_decimal(per_day, 0)} forventet efter ugeskemaerne. Det er "
+        f"{fmt_kpi('capacity_use', use)} af de {fmt_kpi('places', places)} pladser "
+        "(belægningen)."
+    )
 
 
 def render() -> None:
@@ -104,16 +145,22 @@ def render() -> None:
     )
     if period.end >= latest:
         st.warning("Perioden er ikke afsluttet: de seneste dage kan mangle registreringer.")
-    cols = st.columns(4)
-    for i, row in enumerate(ov.rows):
-        kpi = row.kpi
-        cols[i % 4].metric(
-            kpi.name, _fmt(row.key, row.current),
-            delta=_delta(row.key, row.current, row.previous),
-            delta_color=("normal" if kpi.higher_is_better is not False else "inverse")
-            if kpi.higher_is_better is not None else "off",
-            help=f"{kpi.definition} Formel: {kpi.formula}. Kilde: {kpi.source}.",
-        )
+    # Three to a row, so the longest names fit beside each other.
+    per_row = 3
+    for start in range(0, len(ov.rows), per_row):
+        cols = st.columns(per_row)
+        for col, row in zip(cols, ov.rows[start : start + per_row], strict=False):
+            kpi = row.kpi
+            col.metric(
+                kpi.name, _fmt(row.key, row.current),
+                delta=_delta(row.key, row.current, row.previous),
+                delta_color=delta_color(kpi.higher_is_better),  # type: ignore[arg-type]
+                help=f"{kpi.definition} Formel: {kpi.formula}. Kilde: {kpi.source}.",
+                border=True,
+            )
+    note = _capacity_note(ov)
+    if note:
+        st.caption(note)
     st.subheader("Sammenligning")
     st.dataframe(pd.DataFrame([{
         "Nøgletal": r.kpi.name,
@@ -137,8 +184,12 @@ def render() -> None:
     for col, (key, (title, names)) in zip(comp_cols, COMPOSITION_TITLES.items(), strict=True):
         data = ov.composition.get(key, {})
         frame = pd.DataFrame({title: [names.get(k, k) for k in data], "Antal": list(data.values())})
-        fig = px.bar(frame, x="Antal", y=title, orientation="h", height=260, title=title)
-        fig.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, showlegend=False)
+        order = _category_order(key, names, data)
+        fig = px.bar(frame, x="Antal", y=title, orientation="h", height=260, title=title,
+                     category_orders={title: order})
+        fig.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, showlegend=False,
+                          separators=",.")
+        fig.update_yaxes(title=None)  # category_orders puts the first on top
         col.plotly_chart(fig, width="stretch", key=f"ledelse_comp_{key}")
     with st.expander("Definitioner af nøgletallene"):
         for r in ov.rows:

@@ -3,6 +3,8 @@ exit by outcome, split by unit, team, month, benefit or visitation group."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -12,7 +14,13 @@ from nytte.attendance.funnel import DIMENSIONS, STEP_LABELS, STEPS
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
-from pages.attendance_data import cached_funnel, definition_popover, period_filter, unit_filter
+from pages.attendance_data import (
+    cached_funnel,
+    definition_note,
+    figure_help,
+    period_filter,
+    unit_filter,
+)
 from pages.common import guard
 
 
@@ -46,10 +54,21 @@ def render() -> None:
         st.error(str(exc))
         return
     total = funnel.table[funnel.table["group"] == "I alt"].iloc[0]
+    rule = {"weeks": int(weeks), "share": f"{share} %", "min_days": int(min_days)}
+    helps = {
+        "referred": figure_help("funnel_referred"),
+        "first_day": figure_help("funnel_first_day"),
+        "ever": figure_help("funnel_ever"),
+        "stable": figure_help("funnel_stable", **rule),
+    }
     cols = st.columns(len(STEPS))
     for col, step in zip(cols, STEPS, strict=True):
         share_txt = "" if step == "referred" else f" ({fmt_pct(total[f'{step}_share'])})"
-        col.metric(STEP_LABELS[step], fmt_int(total[step]) + share_txt)
+        col.metric(
+            STEP_LABELS[step],
+            fmt_int(total[step]) + share_txt,
+            help=helps.get(step, "Afsluttede henvisninger i perioden."),
+        )
     if funnel.waiting:
         st.caption(
             f"{fmt_int(funnel.waiting)} henvisning(er) i perioden har endnu ikke nået deres "
@@ -64,22 +83,23 @@ def render() -> None:
     )
     fig.update_layout(separators=",.", height=300, margin={"t": 10, "b": 10})
     st.plotly_chart(fig, key="tragt:fig")
-    d = st.columns(4)
-    for col, key in zip(d, ("funnel_referred", "funnel_first_day", "funnel_ever"), strict=False):
-        with col:
-            definition_popover(key)
-    with d[3]:
-        definition_popover(
-            "funnel_stable", weeks=int(weeks), share=f"{share} %", min_days=int(min_days)
-        )
 
     st.subheader(f"Pr. {DIMENSIONS[dimension].lower()}")
+    # One column per step, "12 (40 %)": the table fits the page's width.
     table = pd.DataFrame({DIMENSIONS[dimension]: funnel.table["group"]})
+    config: dict[str, Any] = {}
     for step in STEPS:
-        table[STEP_LABELS[step]] = [fmt_int(v) for v in funnel.table[step]]
-        if step != "referred":
-            table[f"{STEP_LABELS[step]} (%)"] = [fmt_pct(v) for v in funnel.table[f"{step}_share"]]
-    st.dataframe(table, hide_index=True)
+        counts = [fmt_int(v) for v in funnel.table[step]]
+        if step == "referred":
+            table[STEP_LABELS[step]] = counts
+        else:
+            shares = [fmt_pct(v) for v in funnel.table[f"{step}_share"]]
+            table[STEP_LABELS[step]] = [f"{c} ({p})" for c, p in zip(counts, shares, strict=True)]
+        config[STEP_LABELS[step]] = st.column_config.TextColumn(
+            help=helps.get(step, "Afsluttede henvisninger i perioden.")
+            + ("" if step == "referred" else " I parentes: andel af de henviste.")
+        )
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     groups = funnel.table[funnel.table["group"] != "I alt"]
     if len(groups) > 1:
         shares = groups.melt(
@@ -108,5 +128,5 @@ def render() -> None:
         st.info("Ingen afsluttede forløb blandt henvisningerne i perioden.")
     else:
         exits = funnel.exits.reset_index().rename(columns={"group": DIMENSIONS[dimension]})
-        st.dataframe(exits, hide_index=True)
-    definition_popover("funnel_exit")
+        st.dataframe(exits, hide_index=True, width="stretch")
+    definition_note("funnel_exit")

@@ -16,12 +16,14 @@ from nytte.attendance.roll import (
     RollEntry,
     RollError,
     RollSheet,
+    opening_day,
     read_roll,
     roll_units,
     save_roll,
     sign_in_sheet_pdf,
 )
-from nytte.attendance.roll_import import COLUMNS, import_paper_roll
+from nytte.attendance.roll_import import COLUMNS as IMPORT_COLUMNS
+from nytte.attendance.roll_import import import_paper_roll
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
@@ -31,57 +33,92 @@ from pages.common import db_session, guard
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 PREFIX = "fremmoede"
+# The grid's columns, what a team leader fills in first (the name stays in view).
+COLUMNS = [
+    "Navn",
+    "Status",
+    "Timer",
+    "Fraværsårsag",
+    "Note",
+    "Skema",
+    "Forløb",
+    "Hold",
+    "Sagsnummer",
+]
+EDITABLE = ("Status", "Timer", "Fraværsårsag", "Note")
+Overrides = dict[int, dict[str, Any]]  # roll line position -> the values set on screen
 
 
 def _ctx(unit_id: int, team_id: int | None, day: date) -> str:
     return f"{unit_id}:{team_id}:{day.isoformat()}"
 
 
-def _base_frame(sheet: RollSheet, all_present: bool, absent: dict[int, str]) -> pd.DataFrame:
-    """The editor's starting values: what is registered, else (after «Alle mødt») present."""
+def _keys(ctx: str) -> tuple[str, str]:
+    """Session keys of the grid's generation and of what was set on screen."""
+    return f"{PREFIX}:gen:{ctx}", f"{PREFIX}:set:{ctx}"
+
+
+def follow_status(change: dict[str, Any], expected: float) -> dict[str, Any]:
+    """A status chosen in the grid brings its hours along (present: the schedule's hours,
+    absent: 0) unless the hours were typed in the same edit; a participant marked
+    present loses the absence reason. The hours stay editable afterwards."""
+    out = dict(change)
+    status = change.get("Status")
+    if "Status" in change and "Timer" not in change:
+        if status == STATUS_LABELS[PRESENT]:
+            out["Timer"] = expected
+        elif status == STATUS_LABELS[ABSENT]:
+            out["Timer"] = 0.0
+    if status == STATUS_LABELS[PRESENT] and "Fraværsårsag" not in change:
+        out["Fraværsårsag"] = None
+    return out
+
+
+def fold_edits(
+    overrides: Overrides, edited_rows: dict[Any, dict[str, Any]], expected: list[float]
+) -> Overrides:
+    """The grid's edited rows folded into what was set on screen before."""
+    out = {k: dict(v) for k, v in overrides.items()}
+    for k, change in (edited_rows or {}).items():
+        pos = int(k)
+        clean = {c: _clean(v) for c, v in change.items() if c in EDITABLE}
+        out[pos] = {**out.get(pos, {}), **follow_status(clean, expected[pos])}
+    return out
+
+
+def _base_frame(sheet: RollSheet, overrides: Overrides) -> pd.DataFrame:
+    """The grid's values: what is registered, with what was set on screen on top."""
     rows: list[dict[str, Any]] = []
-    for line in sheet.lines:
-        status = STATUS_LABELS.get(line.status or "")
-        hours = line.hours
-        reason = sheet.reasons.get(line.reason_code or "", line.reason_code)
-        if line.attendance_id is None and all_present:
-            status, hours, reason = STATUS_LABELS[PRESENT], line.expected_hours, None
-        if line.referral_id in absent:
-            status, hours, reason = STATUS_LABELS[ABSENT], 0.0, absent[line.referral_id]
+    for pos, line in enumerate(sheet.lines):
         flag = f"Uge {line.course.week}" + (
             "" if line.course.level == OK else " ⛔" if line.course.level == OVER else " ⚠"
         )
-        rows.append(
-            {
-                "Sagsnummer": line.case_ref,
-                "Hold": line.team_name,
-                "Forløb": flag,
-                "Skema": line.expected_hours,
-                "Status": status,
-                "Timer": hours,
-                "Fraværsårsag": reason,
-                "Note": line.note,
-            }
-        )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "Sagsnummer",
-            "Hold",
-            "Forløb",
-            "Skema",
-            "Status",
-            "Timer",
-            "Fraværsårsag",
-            "Note",
-        ],
-    )
+        row: dict[str, Any] = {
+            "Navn": line.name or line.case_ref,
+            "Status": STATUS_LABELS.get(line.status or ""),
+            "Timer": line.hours,
+            "Fraværsårsag": (
+                sheet.reasons.get(line.reason_code, line.reason_code) if line.reason_code else None
+            ),
+            "Note": line.note or "",
+            "Skema": line.expected_hours,
+            "Forløb": flag,
+            "Hold": line.team_name,
+            "Sagsnummer": line.case_ref,
+        }
+        row.update(overrides.get(pos, {}))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    # Text columns as strings with missing values, so an empty cell shows empty.
+    for col in ("Navn", "Status", "Fraværsårsag", "Note", "Forløb", "Hold", "Sagsnummer"):
+        frame[col] = frame[col].astype("string")
+    frame["Timer"] = frame["Timer"].astype("float64")
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="Nr.")
     return frame
 
 
 def _clean(value: Any) -> Any:
-    """A missing cell (None or NaN) as None."""
+    """A missing cell (None, NaN or pandas' NA) as None."""
     if value is None:
         return None
     try:
@@ -93,36 +130,20 @@ def _clean(value: Any) -> Any:
 def _entries(
     sheet: RollSheet, base: pd.DataFrame, edits: dict[str, Any]
 ) -> tuple[list[RollEntry], list[int]]:
-    """Entries to save from the base frame plus the editor's edited_rows."""
+    """Entries to save: the grid's values plus any edit not yet folded in."""
     label_to_code = {v: k for k, v in sheet.reasons.items()}
-    edited: dict[int, dict[str, Any]] = {
-        int(k): v for k, v in (edits or {}).get("edited_rows", {}).items()
-    }
+    pending = fold_edits({}, (edits or {}).get("edited_rows", {}), list(base["Skema"]))
     entries, rows = [], []
     for pos, line in enumerate(sheet.lines):
-        values = {
-            k: _clean(v) for k, v in {**base.iloc[pos].to_dict(), **edited.get(pos, {})}.items()
-        }
+        merged = {**base.iloc[pos].to_dict(), **pending.get(pos, {})}
+        values = {k: _clean(v) for k, v in merged.items()}
         status = LABEL_TO_STATUS.get(values.get("Status") or "")
         if status is None:
             continue
         hours_raw = values.get("Timer")
-        hours = None if hours_raw is None or pd.isna(hours_raw) else float(hours_raw)
-        base_status = _clean(base.iloc[pos]["Status"])
-        if (
-            status == ABSENT
-            and "Timer" not in edited.get(pos, {})
-            and base_status != STATUS_LABELS[ABSENT]
-        ):
-            hours = None  # switched to absence: the hours follow (0)
+        hours = None if hours_raw is None else float(hours_raw)
         reason_label = values.get("Fraværsårsag")
         reason = label_to_code.get(reason_label, reason_label) if reason_label else None
-        if (
-            status == PRESENT
-            and "Fraværsårsag" not in edited.get(pos, {})
-            and base_status == (STATUS_LABELS[ABSENT])
-        ):
-            reason = None  # switched from absence to present: the absence reason goes
         entries.append(
             RollEntry(
                 line.referral_id,
@@ -142,51 +163,96 @@ def _show_errors(exc: RollError) -> None:
     st.error("Intet er gemt. Ret dette og gem igen:\n\n" + "\n".join(f"- {m}" for m in lines))
 
 
+def _on_grid_change(ctx: str, editor_key: str, expected: list[float]) -> None:
+    """Fold the grid's edit into what was set on screen and draw the grid again, so a
+    changed status shows its hours at once."""
+    gen_key, set_key = _keys(ctx)
+    edits = st.session_state.get(editor_key, {}) or {}
+    st.session_state[set_key] = fold_edits(
+        st.session_state.get(set_key, {}), edits.get("edited_rows", {}), expected
+    )
+    st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
+
+
 def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> None:
-    gen_key, ap_key, abs_key = f"{PREFIX}:gen:{ctx}", f"{PREFIX}:all:{ctx}", f"{PREFIX}:abs:{ctx}"
+    gen_key, set_key = _keys(ctx)
     gen = st.session_state.get(gen_key, 0)
-    absent: dict[int, str] = st.session_state.get(abs_key, {})
-    unregistered = sum(1 for ln in sheet.lines if ln.attendance_id is None)
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Forventede", fmt_int(len(sheet.lines)))
-    c2.metric("Registreret", fmt_int(sheet.registered))
-    c3.metric("Mangler", fmt_int(unregistered))
+    overrides: Overrides = st.session_state.get(set_key, {})
+    unregistered = [
+        pos
+        for pos, ln in enumerate(sheet.lines)
+        if ln.attendance_id is None and "Status" not in overrides.get(pos, {})
+    ]
+    missing = sum(
+        1
+        for pos, ln in enumerate(sheet.lines)
+        if ln.attendance_id is None and not overrides.get(pos, {}).get("Status")
+    )
+    st.markdown(
+        f"**Forventede** {fmt_int(len(sheet.lines))} · **Registreret** "
+        f"{fmt_int(sheet.registered)} · **Mangler** {fmt_int(missing)}",
+        help="Forventede: deltagere med timer i ugeskemaet i dag. Registreret: gemt i "
+        "Nytte. Mangler: endnu uden status (heller ikke valgt på skærmen).",
+    )
     flags = [ln for ln in sheet.lines if ln.course.level != OK]
     if flags:
         with st.expander(
             f"Forløbslængde: {len(flags)} deltager(e) nærmer sig eller er over grænsen"
         ):
             for ln in flags:
-                st.write(f"{ln.case_ref}: {ln.course.message}")
+                st.write(f"{ln.name or ln.case_ref} ({ln.case_ref}): {ln.course.message}")
 
     if st.button(
         "Alle mødt",
         key=f"{PREFIX}:allbtn:{ctx}",
         type="primary",
-        disabled=unregistered == 0,
-        help="Markér alle, der ikke er registreret, som mødt",
+        disabled=not unregistered,
+        help="Markér alle, der ikke er registreret, som mødt med skemaets timer "
+        "(gemmes først, når du trykker »Gem fremmøde«)",
     ):
-        st.session_state[ap_key] = True
+        st.session_state[set_key] = {
+            **overrides,
+            **{
+                pos: {
+                    "Status": STATUS_LABELS[PRESENT],
+                    "Timer": sheet.lines[pos].expected_hours,
+                    "Fraværsårsag": None,
+                }
+                for pos in unregistered
+            },
+        }
         st.session_state[gen_key] = gen + 1
         st.rerun()
 
-    label_by_ref = {ln.referral_id: ln.case_ref for ln in sheet.lines}
+    # Absences: tap each absent person (no "select all": one tap marks one person).
+    names = {pos: ln.name or ln.case_ref for pos, ln in enumerate(sheet.lines)}
     with st.form(f"{PREFIX}:exc:{ctx}", clear_on_submit=True, border=True):
-        st.caption("Undtagelser: vælg dem, der ikke er mødt, og årsagen")
-        who = st.multiselect(
-            "Fraværende",
-            options=list(label_by_ref),
-            format_func=lambda r: label_by_ref[r],
+        who = st.pills(
+            "Fraværende: tryk på dem, der ikke er mødt",
+            options=list(names),
+            format_func=lambda pos: names[pos],
+            selection_mode="multi",
             key=f"{PREFIX}:who:{ctx}",
-            placeholder="Vælg deltagere …",
         )
         why = st.selectbox("Årsag", options=list(sheet.reasons.values()), key=f"{PREFIX}:why:{ctx}")
         if st.form_submit_button("Sæt som fravær"):
-            st.session_state[abs_key] = {**absent, **{r: why for r in who}}
-            st.session_state[gen_key] = gen + 1
+            if who:
+                st.session_state[set_key] = {
+                    **overrides,
+                    **{
+                        pos: {
+                            **overrides.get(pos, {}),
+                            "Status": STATUS_LABELS[ABSENT],
+                            "Timer": 0.0,
+                            "Fraværsårsag": why,
+                        }
+                        for pos in who
+                    },
+                }
+                st.session_state[gen_key] = gen + 1
             st.rerun()
 
-    base = _base_frame(sheet, bool(st.session_state.get(ap_key)), absent)
+    base = _base_frame(sheet, overrides)
     editor_key = f"{PREFIX}:editor:{ctx}:{gen}"
     st.data_editor(
         base,
@@ -194,17 +260,32 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         num_rows="fixed",
         width="stretch",
         height=min(38 + 35 * max(len(base), 1), 1000),
-        disabled=["Sagsnummer", "Hold", "Forløb", "Skema"],
+        disabled=["Navn", "Sagsnummer", "Hold", "Forløb", "Skema"],
+        placeholder="",  # an empty cell shows empty (Streamlit's default is "None")
+        on_change=_on_grid_change,
+        args=(ctx, editor_key, [ln.expected_hours for ln in sheet.lines]),
         column_config={
-            "Forløb": st.column_config.TextColumn(help=definition("course_week").text),
-            "Status": st.column_config.SelectboxColumn(options=list(LABEL_TO_STATUS)),
+            "Navn": st.column_config.TextColumn(
+                pinned=True, help="Navn (kaldenavn) fra sagssystemet; ellers sagsnummeret"
+            ),
+            "Status": st.column_config.SelectboxColumn(
+                options=list(LABEL_TO_STATUS),
+                help="Mødt giver skemaets timer, Fravær 0 timer; timerne kan rettes bagefter",
+            ),
             "Timer": st.column_config.NumberColumn(
-                min_value=0.0, max_value=24.0, step=0.25, format="localized"
+                min_value=0.0,
+                max_value=24.0,
+                step=0.25,
+                format="localized",
+                help="Timer deltageren var der i dag",
             ),
             "Skema": st.column_config.NumberColumn(
                 format="localized", help="Timer efter ugeskemaet"
             ),
-            "Fraværsårsag": st.column_config.SelectboxColumn(options=list(sheet.reasons.values())),
+            "Forløb": st.column_config.TextColumn(help=definition("course_week").text),
+            "Fraværsårsag": st.column_config.SelectboxColumn(
+                options=list(sheet.reasons.values()), help="Kræves ved fravær"
+            ),
             "Note": st.column_config.TextColumn(max_chars=500),
         },
     )
@@ -237,7 +318,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
             st.error(str(exc))
             return
         clear_attendance_caches()
-        for key in (ap_key, abs_key, f"{PREFIX}:reason:{ctx}"):
+        for key in (set_key, f"{PREFIX}:reason:{ctx}"):
             st.session_state.pop(key, None)
         st.session_state[gen_key] = gen + 1
         st.session_state[f"{PREFIX}:flash"] = (
@@ -250,7 +331,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
 def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
     st.write(
         "Tast papirlisten ind i et regneark og gem som CSV med semikolon. Kolonner: "
-        f"`{';'.join(COLUMNS)}`. Datoer som dd-mm-åååå, decimaltal med komma. Filen "
+        f"`{';'.join(IMPORT_COLUMNS)}`. Datoer som dd-mm-åååå, decimaltal med komma. Filen "
         "indlæses kun, hvis alle rækker er i orden."
     )
     upload = st.file_uploader("Papirliste (CSV)", type=["csv", "txt"], key=f"{PREFIX}:upload")
@@ -293,9 +374,14 @@ def render() -> None:
     team_id, _ = c2.selectbox(
         "Hold", team_options, format_func=lambda t: t[1], key=f"{PREFIX}:team:{unit.unit_id}"
     )
+    with db_session() as session:
+        opening = opening_day(session, principal, unit.unit_id, today)
     day = c3.date_input(
-        "Dato", value=today, max_value=today, format="DD-MM-YYYY", key=f"{PREFIX}:day"
+        "Dato", value=opening.day, max_value=today, format="DD-MM-YYYY", key=f"{PREFIX}:day"
     )
+    note = opening.note(today)
+    if note and day == opening.day:
+        st.info(note)
     flash = st.session_state.pop(f"{PREFIX}:flash", None)
     if flash:
         st.success(flash)

@@ -11,7 +11,14 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from nytte.attendance.notices import absence_notices, neutralise, to_csv, to_pdf, to_xlsx
+from nytte.attendance.notices import (
+    COLUMNS,
+    absence_notices,
+    neutralise,
+    to_csv,
+    to_pdf,
+    to_xlsx,
+)
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
 from nytte.db import session_scope
 from nytte.models import ABSENT, Attendance
@@ -56,15 +63,17 @@ def test_exports_neutralise_formula_looking_notes(session: Session) -> None:
     text = to_csv(df).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "Dato" and len(rows) == 3
-    notes = {r[8] for r in rows[1:]}
+    note_col = COLUMNS.index("Note")
+    notes = {r[note_col] for r in rows[1:]}
     assert notes == {"'" + evil, "'@SUM(A1)"}
     assert all(r[0] == "23-11-2026" for r in rows[1:])
-    assert all("," in r[5] for r in rows[1:])  # decimal comma
+    hours_col = COLUMNS.index("Forventede timer")
+    assert all("," in r[hours_col] for r in rows[1:])  # decimal comma
 
     wb = load_workbook(io.BytesIO(to_xlsx(df)))
     ws = wb.active
     assert ws is not None
-    cells = [ws.cell(row=r, column=9) for r in (2, 3)]
+    cells = [ws.cell(row=r, column=note_col + 1) for r in (2, 3)]
     assert all(c.data_type == "s" and str(c.value).startswith("'") for c in cells)
 
     pdf = to_pdf(df, "Fraværsmeddelelser", "23-11-2026")

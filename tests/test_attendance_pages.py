@@ -4,6 +4,7 @@ at-risk page says it only advises."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -55,7 +56,7 @@ def test_all_present_then_exceptions_then_save(own_db: str) -> None:
     ctx = f"2:None:{DAY.isoformat()}"
     at.button(key=f"fremmoede:allbtn:{ctx}").click().run()
     absent = _two_on_the_roll()
-    at.multiselect(key=f"fremmoede:who:{ctx}").set_value(absent)
+    at.pills(key=f"fremmoede:who:{ctx}").set_value([1, 4])  # roll positions
     at.selectbox(key=f"fremmoede:why:{ctx}").select("Udeblevet uden rimelig grund")
     at.button(key=f"FormSubmitter:fremmoede:exc:{ctx}-Sæt som fravær").click().run()
     assert not at.exception
@@ -103,20 +104,30 @@ def test_a_roll_for_a_holiday_shows_why(app_db: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "definition"),
+    ("page", "key"),
     [
-        ("fremmoedeoverblik", "Fremmødeprocent"),
-        ("kapacitet", "Indskrevne"),
-        ("tragt", "Stabilt fremmøde"),
-        ("fravaer", "Fraværsmeddelelse"),
-        ("risikoliste", "Risiko for faldende fremmøde"),
+        ("fremmoedeoverblik", "attendance_rate"),
+        ("fremmoedeoverblik", "unexcused_rate"),
+        ("kapacitet", "enrolled"),
+        ("kapacitet", "occupancy"),
+        ("tragt", "funnel_first_day"),
+        ("fravaer", "absence_notice"),
+        ("risikoliste", "at_risk"),
     ],
 )
-def test_each_dashboard_has_its_definitions(app_db: str, page: str, definition: str) -> None:
+def test_each_figure_is_explained_beside_it(app_db: str, page: str, key: str) -> None:
+    """The registry's text sits beside the number: a metric's or a column's help, or a
+    line under the chart or list; no row of «Definition» buttons."""
+    from nytte.attendance.definitions import definition
+
     at = open_page(Role.LEDER, page)
     assert not at.exception, [e.value for e in at.exception]
-    texts = [m.value for m in at.markdown]
-    assert f"**{definition}**" in texts
+    text = definition(key).text
+    beside = [c.value for c in at.caption]
+    beside += [m.proto.help for m in at.metric]
+    beside += [df.proto.columns for df in at.dataframe]  # column config (JSON) with help
+    assert any(text in b or json.dumps(text)[1:-1] in b for b in beside), key
+    assert not at.get("popover")
 
 
 def test_the_at_risk_page_says_it_only_advises(app_db: str) -> None:

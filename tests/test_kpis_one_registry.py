@@ -15,6 +15,19 @@ def test_every_attendance_figure_is_registered() -> None:
 def test_attendance_registry_entries_carry_the_pages_text() -> None:
     for key, d in DEFINITIONS.items():
         kpi = kpis.get(registry_key(key))
-        if key in ("attendance_rate", "hours_rate", "places"):
-            continue  # shared with the overview: the overview's text is the registry's
         assert kpi.definition == d.text and kpi.name == d.label
+
+
+def test_the_pages_read_one_text_per_figure() -> None:
+    """A figure shown on both the attendance pages and the overview has one text:
+    the registry's (Belægning is the overview's capacity_use)."""
+    from nytte.attendance.definitions import definition
+
+    for page_key, registry in (("attendance_rate", "attendance_rate"),
+                               ("hours_rate", "hours_rate"), ("places", "places"),
+                               ("occupancy", "capacity_use")):
+        d, kpi = definition(page_key), kpis.get(registry)
+        assert (d.label, d.text) == (kpi.name, kpi.definition)
+    assert definition("occupancy").label == "Belægning"
+    assert not [k for k in kpis.registry() if kpis.get(k).name == "Belægning" and
+                k != "capacity_use"]

@@ -188,7 +188,7 @@ def explain(name: str, value: float, row: pd.Series) -> str:
 class AtRiskList:
     as_of: date
     trained_on: int  # samples
-    frame: pd.DataFrame  # case_ref, team, probability, reasons, features
+    frame: pd.DataFrame  # case_ref, name, team, probability, reasons, features
 
 
 @requires(*PERSON_LEVEL)
@@ -234,7 +234,7 @@ def at_risk_list(
     now["reasons"] = reasons
     teams = team_frame(session, units or [-1])
     names = dict(zip(teams["team_id"], teams["team"], strict=True))
-    now = now.merge(active[["referral_id", "case_ref", "team_id"]], on="referral_id")
+    now = now.merge(active[["referral_id", "case_ref", "name", "team_id"]], on="referral_id")
     now["team"] = now["team_id"].map(lambda t: names.get(t, ""))
     now = now.sort_values("probability", ascending=False).head(top).reset_index(drop=True)
     return AtRiskList(as_of, len(samples), now)

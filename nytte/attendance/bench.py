@@ -33,7 +33,7 @@ def demo_database(path: Path, seed: int = 1) -> Engine:
         path.unlink()
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    fill_demo(engine, "demo", seed=seed)
+    fill_demo(engine, "demo", seed=seed, until=DEMO_END)
     return engine
 
 

@@ -29,6 +29,10 @@ class CapacityRow:
     name: str
     places: int
     enrolled: int
+    # Participants expected per working day (attendance rows per registered day),
+    # averaged over the last OCCUPANCY_WEEKS weeks with a roll: the overview's
+    # Belægning for that period is this divided by the places.
+    expected: float | None
     present: int | None  # on the last registered day; None if no roll was kept
     waiting: int | None  # per unit only
     staff: int | None
@@ -56,6 +60,26 @@ def enrolled_on(refs: pd.DataFrame, days: np.ndarray) -> np.ndarray:
     started = np.searchsorted(start, days, side="right")
     finished = np.searchsorted(end, days, side="left")  # ended strictly before the day
     return (started - finished).astype(int)
+
+
+OCCUPANCY_WEEKS = 4
+
+
+def expected_per_day(att: pd.DataFrame, last_roll: date | None) -> float | None:
+    """Mean expected participants per registered day over the last OCCUPANCY_WEEKS
+    weeks up to ``last_roll`` (one attendance row is one expected day)."""
+    if last_roll is None or att.empty:
+        return None
+    since = pd.Timestamp(last_roll - timedelta(weeks=OCCUPANCY_WEEKS))
+    recent = att[(att["day"] > since) & (att["day"] <= pd.Timestamp(last_roll))]
+    if recent.empty:
+        return None
+    return float(recent.groupby("day").size().mean())
+
+
+def occupancy(expected: float | None, places: int) -> float | None:
+    """Belægning (the registry's capacity_use): expected per working day / places."""
+    return expected / places if expected is not None and places else None
 
 
 @requires(*PERSON_LEVEL)
@@ -97,12 +121,14 @@ def capacity_dashboard(
     )
     unit_rows = []
     for u in infos:
-        enrolled = int(enrolled_on(refs[refs["unit_id"] == u.unit_id], np.array([day]))[0])
+        mine = refs[refs["unit_id"] == u.unit_id]
+        enrolled = int(enrolled_on(mine, np.array([day]))[0])
         unit_rows.append(
             CapacityRow(
                 u.name,
                 u.places,
                 enrolled,
+                expected_per_day(att[att["unit_id"] == u.unit_id], last_roll),
                 int(present_last.get(u.unit_id, 0)) if last_roll else None,
                 int(waiting.get(u.unit_id, 0)),
                 u.staff,
@@ -111,12 +137,14 @@ def capacity_dashboard(
         )
     team_rows = []
     for t in teams.itertuples():
-        enrolled = int(enrolled_on(refs[refs["team_id"] == t.team_id], np.array([day]))[0])
+        mine = refs[refs["team_id"] == t.team_id]
+        enrolled = int(enrolled_on(mine, np.array([day]))[0])
         team_rows.append(
             CapacityRow(
                 str(t.team),
                 int(t.places),
                 enrolled,
+                expected_per_day(att[att["team_id"] == t.team_id], last_roll),
                 int(present_team.get(t.team_id, 0)) if last_roll else None,
                 None,
                 None,

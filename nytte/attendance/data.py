@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from nytte.access import PERSON_LEVEL, requires
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.calendar import working_days
-from nytte.models import Attendance, ClosingDay, Participant, Referral, Team, Unit
+from nytte.models import (
+    Attendance,
+    ClosingDay,
+    Participant,
+    Referral,
+    Team,
+    Unit,
+    display_name,
+)
 from nytte.services.org import visible_unit_ids
 
 
@@ -150,6 +158,8 @@ def referral_frame(session: Session, unit_ids: list[int]) -> pd.DataFrame:
             Referral.exit_outcome,
             Referral.caseworker_ref,
             Participant.case_ref,
+            Participant.name,
+            Participant.preferred_name,
             Participant.benefit_group,
             Participant.visitation_group,
         )
@@ -167,10 +177,15 @@ def referral_frame(session: Session, unit_ids: list[int]) -> pd.DataFrame:
         "exit_outcome",
         "caseworker_ref",
         "case_ref",
+        "name",
+        "preferred_name",
         "benefit_group",
         "visitation_group",
     ]
     df = pd.DataFrame(session.execute(stmt).all(), columns=cols)
+    # The name as lists show it (name and preferred name); the parts are not kept.
+    df["name"] = [display_name(n, p) for n, p in zip(df["name"], df["preferred_name"], strict=True)]
+    df = df.drop(columns=["preferred_name"])
     for c in ("referred_on", "expected_start", "ended_on"):
         df[c] = pd.to_datetime(df[c])
     df["visitation_group"] = df["visitation_group"].fillna("ingen")

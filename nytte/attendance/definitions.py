@@ -1,8 +1,10 @@
-"""Definitions of the attendance and capacity figures, one place for all of them.
+"""Texts of the figures only the attendance and capacity pages show.
 
-Every figure a page shows names its key here; the page puts the Danish definition
-one click away (a popover). Kept deliberately simple (key -> text) so it can be
-folded into the general KPI registry (nytte/kpis) at merge."""
+They are registered in the one KPI registry (nytte/kpis/attendance.py), and pages
+read every definition through ``definition()``, which asks the registry: a figure
+the overview also shows (attendance rate, hours, places, Belægning) has one text,
+the registry's. The page puts the text beside the number (a metric's or a
+column's help, or a line under a chart)."""
 
 from __future__ import annotations
 
@@ -27,19 +29,6 @@ _DEFS = (
         "antal",
     ),
     Definition(
-        "attendance_rate",
-        "Fremmødeprocent",
-        "Mødte dage divideret med forventede dage i perioden. En dag med færre timer end "
-        "skemaet tæller som mødt. Helligdage og lukkedage er ikke forventede dage.",
-        "andel",
-    ),
-    Definition(
-        "hours_rate",
-        "Timeandel",
-        "Registrerede timer divideret med skemalagte timer på de forventede dage.",
-        "andel",
-    ),
-    Definition(
         "unexcused_rate",
         "Udeblivelser uden rimelig grund",
         "Forventede dage registreret som fravær med årsagen »Udeblevet uden rimelig grund«, "
@@ -55,12 +44,6 @@ _DEFS = (
         "andel",
     ),
     Definition(
-        "places",
-        "Pladser",
-        "Enhedens eller holdets pladser (kapacitet) som registreret i stamdata.",
-        "antal",
-    ),
-    Definition(
         "enrolled",
         "Indskrevne",
         "Henvisninger, hvis forventede start er på eller før dagen, og som ikke er afsluttet "
@@ -73,12 +56,6 @@ _DEFS = (
         "Deltagere registreret som mødt på dagen (gennemsnit pr. arbejdsdag, når perioden er "
         "en uge).",
         "antal",
-    ),
-    Definition(
-        "occupancy",
-        "Belægning",
-        "Indskrevne divideret med pladser på dagen.",
-        "andel",
     ),
     Definition(
         "waiting",
@@ -172,8 +149,11 @@ DEFINITIONS: dict[str, Definition] = {d.key: d for d in _DEFS}
 
 
 def definition(key: str, **params: object) -> Definition:
-    """The definition of ``key``; ``params`` fill placeholders such as the stable rule."""
-    d = DEFINITIONS[key]
-    if params:
-        return Definition(d.key, d.label, d.text.format(**params), d.unit)
-    return d
+    """The registry's definition of the figure ``key`` on the attendance pages;
+    ``params`` fill placeholders such as the stable rule."""
+    from nytte import kpis
+    from nytte.kpis.attendance import registry_key
+
+    kpi = kpis.get(registry_key(key))
+    text = kpi.definition.format(**params) if params else kpi.definition
+    return Definition(key, kpi.name, text, kpi.unit.value)

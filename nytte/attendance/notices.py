@@ -26,7 +26,7 @@ from nytte.attendance.pdf import table_pdf
 from nytte.audit import record
 from nytte.auth import Principal, Role
 from nytte.formats import fmt_date, fmt_decimal
-from nytte.models import Attendance, Participant, Referral, Team, Unit
+from nytte.models import Attendance, Participant, Referral, Team, Unit, display_name
 from nytte.reference import code_labels
 
 NOTICE_REASONS = ("unexcused",)
@@ -34,6 +34,7 @@ NOTICE_REASONS = ("unexcused",)
 JUDGED_REASONS = ("sick_late",)
 COLUMNS = (
     "Dato",
+    "Navn",
     "Sagsnummer",
     "Rådgiver",
     "Enhed",
@@ -45,7 +46,7 @@ COLUMNS = (
     "Registreret af",
 )
 # The PDF is landscape A4: the hour columns get short headers (explained below it).
-PDF_HEADERS = (*COLUMNS[:5], "Forv. t.", "Reg. t.", *COLUMNS[7:])
+PDF_HEADERS = (*COLUMNS[:6], "Forv. t.", "Reg. t.", *COLUMNS[8:])
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DISCLAIMER = (
     "Enheden registrerer fravær og orienterer rådgiveren. Enheden træffer ingen afgørelse "
@@ -76,6 +77,8 @@ def absence_notices(
     stmt = (
         select(
             Attendance.day,
+            Participant.name,
+            Participant.preferred_name,
             Participant.case_ref,
             Referral.caseworker_ref,
             Unit.name,
@@ -103,6 +106,7 @@ def absence_notices(
     rows = [
         (
             d,
+            display_name(name, preferred),
             ref,
             cw or "",
             unit,
@@ -113,7 +117,9 @@ def absence_notices(
             note or "",
             by,
         )
-        for d, ref, cw, unit, team, exp, hrs, reason, note, by in session.execute(stmt).all()
+        for d, name, preferred, ref, cw, unit, team, exp, hrs, reason, note, by in session.execute(
+            stmt
+        ).all()
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
@@ -148,7 +154,9 @@ def to_xlsx(df: pd.DataFrame) -> bytes:
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text says
-    for col, width in zip("ABCDEFGHIJ", (12, 20, 14, 16, 24, 10, 10, 28, 30, 18), strict=True):
+    for col, width in zip(
+        "ABCDEFGHIJK", (12, 26, 20, 14, 16, 24, 10, 10, 28, 30, 18), strict=True
+    ):
         ws.column_dimensions[col].width = width
     ws.append([])
     ws.append([DISCLAIMER])
@@ -167,7 +175,7 @@ def to_pdf(df: pd.DataFrame, title: str, period: str) -> bytes:
         f"Periode: {period}. {len(rows)} udeblivelse(r). Forv. t. = forventede timer efter "
         "ugeskemaet; Reg. t. = registrerede timer.",
         PDF_HEADERS,
-        (20, 30, 22, 24, 34, 14, 14, 46, 44, 25),
+        (17, 38, 26, 20, 20, 28, 14, 14, 36, 38, 22),
         rows,
         DISCLAIMER,
     )

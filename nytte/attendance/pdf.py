@@ -35,15 +35,25 @@ def _pdf(title: str, landscape: bool = False) -> FPDF:
     return pdf
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` shortened with an ellipsis so it fits a cell of ``width`` mm."""
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(text) <= room:
+        return text
+    while text and pdf.get_string_width(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def sign_in_sheet(
     unit_name: str,
     day: date,
-    teams: Sequence[tuple[str, Sequence[tuple[str, float]]]],
+    teams: Sequence[tuple[str, Sequence[tuple[str, str, float]]]],
 ) -> bytes:
-    """A sign-in sheet: ``teams`` is [(team name, [(case ref, expected hours), ...])]."""
+    """A sign-in sheet: ``teams`` is [(team name, [(name, case ref, expected hours), ...])]."""
     pdf = _pdf(f"Mødeliste {unit_name} {fmt_date(day)}")
-    widths = (10, 46, 20, 16, 42, 52)
-    heads = ("Nr.", "Sagsnummer", "Timer", "Mødt", "Fravær / årsag", "Underskrift")
+    widths = (9, 56, 33, 14, 13, 30, 31)
+    heads = ("Nr.", "Navn", "Sagsnummer", "Timer", "Mødt", "Fravær / årsag", "Underskrift")
     for team_name, people in teams:
         pdf.add_page()
         pdf.set_font(FONT, "B", 15)
@@ -67,18 +77,21 @@ def sign_in_sheet(
             new_y="NEXT",
         )
         pdf.ln(2)
-        pdf.set_font(FONT, "B", 10)
+        pdf.set_font(FONT, "B", 9)
         for w, h in zip(widths, heads, strict=True):
             pdf.cell(w, 8, h, border=1, align="C")
         pdf.ln()
         pdf.set_font(FONT, "", 10)
-        for i, (case_ref, hours) in enumerate(people, start=1):
+        for i, (name, case_ref, hours) in enumerate(people, start=1):
             pdf.cell(widths[0], 10, str(i), border=1, align="R")
-            pdf.cell(widths[1], 10, case_ref, border=1)
-            pdf.cell(widths[2], 10, fmt_decimal(hours, 2), border=1, align="R")
-            pdf.cell(widths[3], 10, "☐", border=1, align="C")
-            pdf.cell(widths[4], 10, "", border=1)
+            pdf.cell(widths[1], 10, _fit(pdf, name, widths[1]), border=1)
+            pdf.set_font(FONT, "", 8)
+            pdf.cell(widths[2], 10, _fit(pdf, case_ref, widths[2]), border=1)
+            pdf.set_font(FONT, "", 10)
+            pdf.cell(widths[3], 10, fmt_decimal(hours, 2), border=1, align="R")
+            pdf.cell(widths[4], 10, "☐", border=1, align="C")
             pdf.cell(widths[5], 10, "", border=1)
+            pdf.cell(widths[6], 10, "", border=1)
             pdf.ln()
         if not people:
             pdf.cell(0, 10, "Ingen forventede deltagere på holdet denne dag.", border=1)
@@ -129,7 +142,7 @@ def table_pdf(
             pdf.add_page()
             head()
         for w, v in zip(widths, r, strict=True):
-            pdf.cell(w, 6, str(v)[: int(w / 1.6)], border=1)
+            pdf.cell(w, 6, _fit(pdf, str(v), w), border=1)
         pdf.ln()
     pdf.ln(3)
     pdf.set_font(FONT, "", 8)

@@ -23,9 +23,19 @@ from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.course_length import CourseStatus, course_status
 from nytte.audit import record
 from nytte.auth import Principal, Role, require_unit
-from nytte.calendar import closed_reason
+from nytte.calendar import closed_reason, last_working_day
 from nytte.formats import fmt_date, fmt_decimal
-from nytte.models import ABSENT, PRESENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
+from nytte.models import (
+    ABSENT,
+    PRESENT,
+    Attendance,
+    ClosingDay,
+    Participant,
+    Referral,
+    Team,
+    Unit,
+    display_name,
+)
 from nytte.privacy import looks_like_cpr
 from nytte.reference import codes_valid_on
 
@@ -62,6 +72,7 @@ class RollLine:
     referral_id: int
     participant_id: int
     case_ref: str
+    name: str  # the name with the preferred name (display_name); "" when unknown
     team_id: int | None
     team_name: str
     expected_hours: float
@@ -142,6 +153,43 @@ def check_day(day: date, today: date, closing: dict[date, str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class OpeningDay:
+    """The day the roll opens on: today, or the last working day when today is not one."""
+
+    day: date
+    today_closed: str | None  # why today has no roll (Danish), or None on a working day
+
+    def note(self, today: date) -> str | None:
+        """The Danish line saying the roll opened on another day than today, or None."""
+        if self.today_closed is None or self.day == today:
+            return None
+        why = self.today_closed[:1].lower() + self.today_closed[1:]
+        return (
+            f"I dag, {weekday_da(today)} {fmt_date(today)}, er der ikke fremmøde "
+            f"({why}). Listen er åbnet på den seneste arbejdsdag, "
+            f"{weekday_da(self.day)} {fmt_date(self.day)}; vælg en anden dato ovenfor."
+        )
+
+
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def weekday_da(day: date) -> str:
+    return WEEKDAYS_DA[day.weekday()]
+
+
+@requires(*PERSON_LEVEL)
+def opening_day(session: Session, principal: Principal, unit_id: int, today: date) -> OpeningDay:
+    """Today when it is a working day of the unit, else the last working day before it."""
+    unit = _load_unit(session, principal, unit_id)
+    closing = unit_closing_days(session, unit.id)
+    why = closed_reason(today, closing)
+    if why is None:
+        return OpeningDay(today, None)
+    return OpeningDay(last_working_day(today, closing), why)
+
+
 @requires(*PERSON_LEVEL)
 def read_roll(
     session: Session, principal: Principal, unit_id: int, day: date, team_id: int | None = None
@@ -161,24 +209,29 @@ def read_roll(
     lines: list[RollLine] = []
     if closed is None or existing:
         stmt = (
-            select(Referral, Participant.case_ref)
+            select(Referral, Participant.case_ref, Participant.name, Participant.preferred_name)
             .join(Participant, Participant.id == Referral.participant_id)
             .where(Referral.unit_id == unit.id, Referral.expected_start <= day)
             .where((Referral.ended_on.is_(None)) | (Referral.ended_on >= day))
         )
         if team_id is not None:
             stmt = stmt.where(Referral.team_id == team_id)
-        found = {r.id: (r, ref) for r, ref in session.execute(stmt).all()}
+        found = {
+            r.id: (r, ref, display_name(name, pref))
+            for r, ref, name, pref in session.execute(stmt).all()
+        }
         missing = [rid for rid in existing if rid not in found]
         if missing:  # registered rows of referrals no longer active still show
-            for r, ref in session.execute(
-                select(Referral, Participant.case_ref)
+            for r, ref, name, pref in session.execute(
+                select(
+                    Referral, Participant.case_ref, Participant.name, Participant.preferred_name
+                )
                 .join(Participant, Participant.id == Referral.participant_id)
                 .where(Referral.id.in_(missing))
             ).all():
                 if team_id is None or r.team_id == team_id:
-                    found[r.id] = (r, ref)
-        for r, case_ref in found.values():
+                    found[r.id] = (r, ref, display_name(name, pref))
+        for r, case_ref, person_name in found.values():
             row = existing.get(r.id)
             expected = r.hours_on_weekday(day.weekday())
             if row is None and (expected <= 0 or closed is not None):
@@ -188,6 +241,7 @@ def read_roll(
                     referral_id=r.id,
                     participant_id=r.participant_id,
                     case_ref=case_ref,
+                    name=person_name,
                     team_id=r.team_id,
                     team_name=teams.get(r.team_id, "") if r.team_id else "",
                     expected_hours=row.expected_hours if row else expected,
@@ -200,7 +254,8 @@ def read_roll(
                     course=course_status(r.expected_start, day),
                 )
             )
-    lines.sort(key=lambda ln: (ln.team_name, ln.case_ref))
+    # By team, then by name as the roll is called (those without a name last).
+    lines.sort(key=lambda ln: (ln.team_name, ln.name == "", ln.name.casefold(), ln.case_ref))
     return RollSheet(unit.id, unit.name, team_id, day, closed, lines, reasons)
 
 
@@ -503,10 +558,19 @@ def sign_in_sheet_pdf(
         stmt = stmt.where(Team.id == team_id)
     teams = session.execute(stmt.order_by(Team.id)).all()
     pages = [
-        (name, [(ln.case_ref, ln.expected_hours) for ln in sheet.lines if ln.team_id == tid])
+        (
+            name,
+            [
+                (ln.name, ln.case_ref, ln.expected_hours)
+                for ln in sheet.lines
+                if ln.team_id == tid
+            ],
+        )
         for tid, name in teams
     ]
-    no_team = [(ln.case_ref, ln.expected_hours) for ln in sheet.lines if ln.team_id is None]
+    no_team = [
+        (ln.name, ln.case_ref, ln.expected_hours) for ln in sheet.lines if ln.team_id is None
+    ]
     if no_team:
         pages.append(("", no_team))
     return sign_in_sheet(sheet.unit_name, day, pages)

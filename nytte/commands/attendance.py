@@ -84,6 +84,7 @@ def _bench_postgres(admin_url: str, seed: int) -> None:
 
     from nytte.attendance.bench import time_roll_saves
     from nytte.db import make_engine
+    from nytte.demo.params import DEMO_END
     from nytte.demo.service import fill_demo
     from nytte.migrate import upgrade
 
@@ -95,7 +96,7 @@ def _bench_postgres(admin_url: str, seed: int) -> None:
         url = conninfo.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
         engine = make_engine(f"{url}/{name}")
         upgrade(engine)
-        fill_demo(engine, "demo", seed=seed)
+        fill_demo(engine, "demo", seed=seed, until=DEMO_END)
         _print_saves("postgresql", time_roll_saves(engine, size=50, days=5))
         engine.dispose()
     finally:

@@ -16,9 +16,10 @@ import numpy as np
 
 from nytte.calendar import standard_closing_days, weekday_of, working_days
 from nytte.demo import params as P
+from nytte.demo.names import draw_names, name_generator
 
-WARM_UP_DAYS = 120  # referrals start before DEMO_START so enrolment is steady from day one
-WAITING_DAYS = 14  # referrals made up to two weeks past DEMO_END are still waiting to start
+WARM_UP_DAYS = 120  # referrals start before the first day so enrolment is steady from day one
+WAITING_DAYS = 14  # referrals made up to two weeks past the last day are still waiting to start
 
 
 @dataclass
@@ -100,10 +101,12 @@ def generate_unit(
     participants: Columns,
     referrals: Columns,
     attendance: Columns,
+    until: date = P.DEMO_END,
 ) -> int:
-    """Add one unit's referrals and attendance; return how many referrals were made."""
-    start = P.DEMO_START - timedelta(days=WARM_UP_DAYS)
-    horizon = P.DEMO_END + timedelta(days=WAITING_DAYS)
+    """Add one unit's referrals and attendance up to ``until``; return how many
+    referrals were made."""
+    start = P.demo_start(until) - timedelta(days=WARM_UP_DAYS)
+    horizon = until + timedelta(days=WAITING_DAYS)
     days = working_days(start, horizon + timedelta(days=200), closing)
     arrival_days = days[days <= np.datetime64(horizon)]
     after = arrival_days >= np.datetime64(P.REFORM_DATE)
@@ -159,7 +162,7 @@ def generate_unit(
         expected_start + rng.integers(21, 36, n).astype("timedelta64[D]"),
     )
     exit_outcome = np.where(showed, exact_allocation(rng, n, P.EXIT_MIX_SHOWED), "never_started")
-    end = np.datetime64(P.DEMO_END)
+    end = np.datetime64(until)
     ended = planned_end <= end
     ended_on = np.where(ended, planned_end, np.datetime64("NaT"))
     exit_outcome = _blank_where(~ended, exit_outcome)
@@ -191,7 +194,7 @@ def generate_unit(
         exit_outcome=exit_outcome,
     )
 
-    # Attendance, one row per expected day from the start to the end or DEMO_END.
+    # Attendance, one row per expected day from the start to the end or ``until``.
     wd_all = weekday_of(days)
     absence_codes = np.array(list(P.ABSENCE_MIX), dtype=object)
     absence_p = np.array(list(P.ABSENCE_MIX.values()))
@@ -259,6 +262,7 @@ def generate_unit(
 def _plan(
     scale: str, rng: np.random.Generator, municipality_codes: list[str]
 ) -> list[tuple[str, P.UnitParams, float]]:
+    # The national scale's size does not depend on the day the data end.
     """(municipality, unit template, target enrolled) for every unit to generate."""
     if scale == "demo":
         return [(P.DEMO_MUNICIPALITY, u, float(u.target_enrolled)) for u in P.DEMO_UNITS]
@@ -276,14 +280,19 @@ def _plan(
 
 
 def iter_generate(
-    scale: str, seed: int, municipality_codes: list[str], batch_units: int = 10
+    scale: str,
+    seed: int,
+    municipality_codes: list[str],
+    batch_units: int = 10,
+    until: date = P.DEMO_END,
 ) -> Iterator[DemoData]:
-    """Yield the data set in batches of ``batch_units`` units, so the national scale
-    (ten million rows) never sits in memory at once. Ids start at 1 in every batch;
-    the loader shifts them past what the database already holds."""
+    """Yield the data set, ending on ``until``, in batches of ``batch_units`` units, so
+    the national scale (ten million rows) never sits in memory at once. Ids start at 1
+    in every batch; the loader shifts them past what the database already holds."""
     rng = np.random.default_rng(seed)
+    names_rng = name_generator(seed)
     closing = standard_closing_days(
-        P.DEMO_START - timedelta(days=WARM_UP_DAYS), P.DEMO_END + timedelta(days=365)
+        P.demo_start(until) - timedelta(days=WARM_UP_DAYS), until + timedelta(days=365)
     )
     plan = _plan(scale, rng, municipality_codes)
     for lo in range(0, len(plan), batch_units):
@@ -336,21 +345,27 @@ def iter_generate(
                 participants=participants,
                 referrals=referrals,
                 attendance=attendance,
+                until=until,
             )
             next_pid += made
             next_rid += made
             next_unit += 1
+        people = participants.frame()
+        if len(people.get("id", ())):
+            people["name"], people["preferred_name"] = draw_names(names_rng, people["gender"])
         yield DemoData(
             units,
             teams,
             closing_rows,
-            participants.frame(),
+            people,
             referrals.frame(),
             attendance.frame(),
         )
 
 
-def generate(scale: str, seed: int, municipality_codes: list[str]) -> DemoData:
+def generate(
+    scale: str, seed: int, municipality_codes: list[str], until: date = P.DEMO_END
+) -> DemoData:
     """The whole data set in memory in one batch (the demo scale; tests)."""
-    (data,) = iter_generate(scale, seed, municipality_codes, batch_units=10_000)
+    (data,) = iter_generate(scale, seed, municipality_codes, batch_units=10_000, until=until)
     return data

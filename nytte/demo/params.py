@@ -8,10 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# The demo's "today": data runs up to this day, so runs on any date give the same
-# rows. Three years back covers the 2025-07-01 rule change.
+# The demo's data run up to a day given to the generator (`demo --until DATE`; by
+# default the last working day before the app's today) and start three years
+# earlier, which covers the 2025-07-01 rule change. The same seed and day give the
+# same rows. DEMO_END is the fixed day the evaluations, benchmarks and tests use.
 DEMO_END = date(2026, 11, 20)
-DEMO_START = date(2023, 11, 20)
+DEMO_YEARS = 3
+DEMO_START = DEMO_END.replace(year=DEMO_END.year - DEMO_YEARS)
+
+
+def demo_start(until: date) -> date:
+    """The first day of a demo data set that ends on ``until`` (three years back)."""
+    try:
+        return until.replace(year=until.year - DEMO_YEARS)
+    except ValueError:  # 29 February
+        return until.replace(year=until.year - DEMO_YEARS, day=28)
 # The work-obligation law's new benefit system (DOMAIN.md § 7; date unverified).
 REFORM_DATE = date(2025, 7, 1)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine, func, select
 
+from nytte.calendar import previous_working_day
 from nytte.config import ConfigError
+from nytte.core import clock
 from nytte.db import check_database
 from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
@@ -17,8 +21,22 @@ def database_is_empty(engine: Engine) -> bool:
         return int(conn.execute(select(func.count()).select_from(Participant)).scalar_one()) == 0
 
 
-def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, int]:
-    """Generate and insert the demo data in one transaction; refuse a non-empty database."""
+def default_until() -> date:
+    """The demo's last day by default: the last working day before the app's today."""
+    return previous_working_day(clock.today())
+
+
+def fill_demo(
+    engine: Engine, scale: str = "demo", seed: int = 1, until: date | None = None
+) -> dict[str, int]:
+    """Generate and insert the demo data, running up to ``until`` (default: the last
+    working day before today), in one transaction; refuse a non-empty database.
+    The same seed and ``until`` give the same data."""
+    until = default_until() if until is None else until
+    if until > clock.today():
+        raise ConfigError(
+            f"Demodata kan ikke gå til en dag efter i dag ({until.strftime('%d-%m-%Y')})."
+        )
     check_database(engine)
     if not database_is_empty(engine):
         raise ConfigError(
@@ -32,7 +50,7 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
     counts: dict[str, int] = {}
     # One transaction for the whole data set: a failure leaves the database empty.
     with engine.begin() as conn:
-        for batch in iter_generate(scale, seed, munis):
+        for batch in iter_generate(scale, seed, munis, until=until):
             for key, n in load(conn, batch).items():
                 counts[key] = counts.get(key, 0) + n
     from nytte.demo.tasks import add_demo_tasks

@@ -46,16 +46,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "weekly_hours": ("weekly_hours", "timer_pr_uge", "ugentlige_timer", "timer"),
     "weekdays": ("weekdays", "ugedage", "dage"),
     "caseworker": ("caseworker", "sagsbehandler", "rådgiver", "raadgiver"),
+    # Optional: the citizen's name and preferred name (kaldenavn), for the roll.
+    "name": ("name", "navn", "fulde_navn", "borgerens_navn"),
+    "preferred_name": ("preferred_name", "kaldenavn", "foretrukket_navn", "kaldes"),
 }
 # The Danish name a problem uses for a field whose column is missing from the file.
 DISPLAY = {f: (aliases[2] if f == "case_ref" else aliases[1]) for f, aliases in COLUMNS.items()}
 REQUIRED = ("case_ref", "benefit_group", "gender", "unit", "referred_on", "expected_start",
             "weekly_hours")
 # Columns that must never be imported, whatever else the file holds.
-FORBIDDEN_COLUMNS = {"cpr", "cpr_nr", "cprnr", "cpr_nummer", "personnummer", "navn", "name",
+# (The name and preferred name are imported: the unit calls the roll by name.)
+FORBIDDEN_COLUMNS = {"cpr", "cpr_nr", "cprnr", "cpr_nummer", "personnummer",
                      "adresse", "address", "telefon", "phone", "email", "e_mail"}
 
 WEEKDAYS = {"man": 0, "tir": 1, "ons": 2, "tor": 3, "fre": 4}
+# A name: letters (any alphabet), with spaces, hyphens, apostrophes and full stops
+# between them; no digits, no other signs.
+_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.\-]+[^\W\d_]+)*\.?$")
+NAME_MAX = {"name": 120, "preferred_name": 60}
 _CASE_REF_RE = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå._/\-]{2,39}$")
 EARLIEST = date(2014, 1, 1)  # nytteindsats began with the 2014 reform
 MAX_WEEKLY_HOURS = 37.0
@@ -87,6 +95,26 @@ class ReferralRow(BaseModel):
     weekly_hours: float
     weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     caseworker: str = ""
+    name: str | None = None
+    preferred_name: str | None = None
+
+    @field_validator("name", "preferred_name", mode="before")
+    @classmethod
+    def _name(cls, v: CellValue, info: ValidationInfo) -> str | None:
+        text = " ".join((as_text(v) or "").split())
+        if not text:
+            return None
+        if find_cpr_like(text):
+            raise ValueError("ligner et CPR-nummer; skriv kun navnet")
+        limit = NAME_MAX[info.field_name or "name"]
+        if len(text) > limit:
+            raise ValueError(f"højst {limit} tegn")
+        if not _NAME_RE.match(text):
+            raise ValueError(
+                f"'{text[:40]}' er ikke et navn (bogstaver, mellemrum, bindestreg og "
+                "apostrof; ingen tal eller tegn)"
+            )
+        return text
 
     @field_validator("case_ref", mode="before")
     @classmethod
@@ -424,10 +452,17 @@ def import_referrals(
                 visitation_group=r.visitation_group,
                 gender=r.gender,
                 birth_year=r.birth_year,
+                name=r.name,
+                preferred_name=r.preferred_name,
             )
             session.add(person)
             existing[r.case_ref] = person
             new_people += 1
+        else:  # the case system's name is the current one
+            if r.name is not None:
+                person.name = r.name
+            if r.preferred_name is not None:
+                person.preferred_name = r.preferred_name
         per_day = round(r.weekly_hours / len(r.weekdays), 2)
         hours = {col: (per_day if i in r.weekdays else 0.0)
                  for i, col in enumerate(("mon_hours", "tue_hours", "wed_hours", "thu_hours",
@@ -450,7 +485,10 @@ def import_referrals(
             new={"unit_id": r.unit.id, "team_id": referral.team_id,
                  "referred_on": r.referred_on.isoformat(),
                  "expected_start": r.expected_start.isoformat(), **hours,
-                 "benefit_group": r.benefit_group, "file_sha256": digest[:16]},
+                 "benefit_group": r.benefit_group, "file_sha256": digest[:16],
+                 # Which personal fields came with the row, never their values.
+                 "personal_fields": [f for f in ("name", "preferred_name")
+                                     if getattr(r, f) is not None]},
             participant_id=person.id, municipality_code=r.unit.municipality_code,
         )
     safe_name = "(filnavn skjult)" if find_cpr_like(filename) else filename[:120]

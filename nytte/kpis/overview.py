@@ -34,8 +34,11 @@ KPIS: list[KPI] = [
         key="capacity_use",
         name="Belægning",
         definition=(
-            "Gennemsnitligt antal deltagere forventet pr. åbningsdag i forhold til antal "
-            "pladser. Over 100 % betyder flere henvist end der er pladser til."
+            "Gennemsnitligt antal deltagere, der efter ugeskemaet forventes pr. åbningsdag, "
+            "i forhold til antal pladser (for én dag: forventede den dag / pladser). Over "
+            "100 % betyder flere forventet end der er pladser til. Indskrevne tæller også "
+            "dem, der ikke skal møde hver dag (deltid), og kan derfor være flere end "
+            "pladserne, selv om belægningen er under 100 %."
         ),
         formula="(forventede fremmødedage / antal åbningsdage med forventet fremmøde) / pladser",
         unit=Unit.SHARE,
@@ -46,8 +49,9 @@ KPIS: list[KPI] = [
         key="attendance_rate",
         name="Fremmødeprocent",
         definition=(
-            "Andel af de forventede fremmødedage, hvor deltageren mødte op. Helligdage og "
-            "lukkedage er ikke forventede dage."
+            "Andel af de forventede fremmødedage, hvor deltageren mødte op. En dag med færre "
+            "timer end skemaet tæller som mødt. Helligdage og lukkedage er ikke forventede "
+            "dage."
         ),
         formula="dage med status 'mødt' / forventede fremmødedage",
         unit=Unit.SHARE,

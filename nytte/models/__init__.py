@@ -7,7 +7,7 @@ from nytte.models.audit import AuditEvent
 from nytte.models.base import Base
 from nytte.models.codes import CodeValue
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
-from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral
+from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral, display_name
 from nytte.models.screening import ConsultationAttachment, PrecedentImport, RuleSetVersion
 from nytte.models.tasks import Consultation, MunicipalPolicy, Screening, Task
 
@@ -33,4 +33,5 @@ __all__ = [
     "Task",
     "Team",
     "Unit",
+    "display_name",
 ]

@@ -1,7 +1,10 @@
 """Citizens in nytteindsats and their referrals (henvisninger).
 
 A participant is known by a pseudonymous reference from the municipality's case
-system, never by CPR number."""
+system (the key), never by CPR number. The name and preferred name (kaldenavn) come
+from the case system too: they are for those who work with the participants (the
+unit's coordinators and the municipality's leaders), never for the council, never in
+audit events, and retention removes them."""
 
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"), index=True)
     case_ref: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    preferred_name: Mapped[str | None] = mapped_column(String(60), nullable=True)
     benefit_group: Mapped[str] = mapped_column(String(40))
     visitation_group: Mapped[str | None] = mapped_column(String(40), nullable=True)
     gender: Mapped[str] = mapped_column(String(1))
@@ -45,6 +50,19 @@ class Participant(Base):
         UniqueConstraint("municipality_code", "case_ref"),
         CheckConstraint("gender IN ('K', 'M')", name="gender"),
     )
+
+
+def display_name(name: object, preferred_name: object) -> str:
+    """How a participant is shown on the roll and in lists: the name, with the
+    preferred name after it when it differs; empty when the name is unknown (None, or
+    a missing value from a data frame)."""
+    name = name.strip() if isinstance(name, str) else ""
+    preferred = preferred_name.strip() if isinstance(preferred_name, str) else ""
+    if not name:
+        return preferred
+    if preferred and preferred != name:
+        return f"{name} ({preferred})"
+    return name
 
 
 class Referral(Base):
