@@ -417,6 +417,9 @@ def _clean(raw: dict[str, Any]) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
+        if key == "consultations" and isinstance(value, list):
+            # The same within each occupational group's consultation.
+            value = [_clean(g) if isinstance(g, dict) else g for g in value]
         out[key] = value
     return out
 

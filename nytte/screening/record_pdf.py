@@ -187,7 +187,18 @@ def render_record(record: DecisionRecord) -> bytes:
                  + ("" if rs.ratio.formula_verified else
                     " Beregningsformlen er ikke verificeret."), 9.5)
 
-    pdf.section("Høring af tillidsrepræsentant")
+    groups = len(p.consultations)
+    if groups > 1:
+        pdf.section("Høring af tillidsrepræsentanter")
+        missing = sum(1 for g in p.consultations
+                      if not (g.consultation_representative or "").strip())
+        pdf.para(f"Opgaven berører {groups} faggrupper; hver faggruppes repræsentant skal "
+                 "høres."
+                 + (f" For {missing} af dem er navnet ikke registreret." if missing else ""),
+                 9.5)
+        pdf.ln(1.5)
+    else:
+        pdf.section("Høring af tillidsrepræsentant")
     for label, value in consultation_lines(p, record.consultation, rs):
         if not label and not value:
             pdf.ln(2)
