@@ -20,6 +20,7 @@ from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import ScreeningResult
 from nytte.screening.proposal import FIELD_LABELS, ProposalError, SkippedLevel
+from nytte.screening.record_pdf import consultation_table
 from nytte.screening.rulesets import RuleSet, load_rulesets, ruleset_for
 from nytte.screening.vocabulary import (
     ANSWERS,
@@ -221,9 +222,9 @@ def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet,
     else:
         st.caption(f"Regelsæt {rs.id}: orientér TR på P-nummeret og drøft den praktiske "
                    "tilrettelæggelse.")
-    if count > 1:
-        st.caption("Hver faggruppes repræsentant skal høres; opgaven godkendes først, når "
-                   "alle er hørt, som reglerne kræver.")
+    st.caption("Hver faggruppes repræsentant skal høres; opgaven godkendes først, når "
+               "alle er hørt, som reglerne kræver. Antallet af faggrupper vælges ved "
+               "startdatoen øverst.")
     groups = []
     for n in range(count):
         if n:
@@ -508,6 +509,11 @@ def _decision(principal: Principal, screening_id: int) -> None:
                + (f" · erstatter {record.supersedes}" if record.supersedes else ""))
     _verdict_banner(stored)
     _criteria_table(stored)
+    st.markdown("**Høringen pr. faggruppe**" if record.proposal.consultations
+                else "**Høringen**")
+    # The same stored answers as the record's consultation block.
+    st.dataframe(pd.DataFrame(consultation_table(record.proposal, record.ruleset)),
+                 hide_index=True, width="stretch")
     st.markdown("**Lignende tidligere afgørelser**")
     _similar(stored)
     c1, c2 = st.columns(2)

@@ -122,6 +122,11 @@ def _one_consultation_lines(c: ConsultationFacts, rs: RuleSet) -> list[tuple[str
     return lines
 
 
+def consultation_table(p: TaskProposal, rs: RuleSet) -> list[dict[str, str]]:
+    """One row per representative (the record's consultation block as a table)."""
+    return [dict(_one_consultation_lines(c, rs)) for c in consultations_of(p)]
+
+
 def consultation_lines(p: TaskProposal, extra: ConsultationRecord | None,
                        rs: RuleSet) -> list[tuple[str, str]]:
     """The consultation block, from the same facts the criteria were judged on."""
