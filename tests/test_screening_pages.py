@@ -188,4 +188,28 @@ def test_two_representatives_one_only_informed_is_afklares(own_db: str) -> None:
         assert [g["group"] for g in row.answers["consultations"]] == \
             ["Gartnere (3F)", "Pedeller (FOA)"]
         assert len(row.consultations) == 2
+        sid = row.id
+    engine.dispose()
+    # "Registrér høringen" asks for both groups again, named as in the decision; once
+    # the caretakers' TR has discussed the set-up too, the task is approved.
+    c = f"scr_c{sid}_"
+    assert at.number_input(key=c + "groups").value == 2
+    assert at.text_input(key=c + "g1_group").value == "Pedeller (FOA)"
+    for n, rep in (("", "Bo Berg, TR 3F"), ("g1_", "Sara Sand, TR FOA")):
+        at.selectbox(key=c + n + "level").set_value("tr_p")
+        at.text_input(key=c + n + "rep").set_value(rep)
+        at.date_input(key=c + n + "date").set_value(date(2026, 2, 16))
+        at.selectbox(key=c + n + "outcome").set_value("agree")
+        at.checkbox(key=c + n + "inf").check()
+        at.checkbox(key=c + n + "disc").check()
+    next(b for b in at.button if b.label == "Gem høringen").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Afgørelse: Godkendes" in s.value for s in at.success)
+    engine = make_engine(own_db)
+    with Session(engine) as s:
+        row = s.scalar(select(Screening).order_by(Screening.id.desc()))
+        assert row is not None and row.verdict == "approve" and row.version == 2
+        assert [c.representative for c in row.consultations] == \
+            ["Bo Berg, TR 3F", "Sara Sand, TR FOA"]
     engine.dispose()

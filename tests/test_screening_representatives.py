@@ -271,3 +271,32 @@ def test_several_representatives_need_a_group_each(unit: tuple[Engine, int]) -> 
                                 today=date(2026, 11, 23))
     with session_scope(engine) as s:
         assert len(s.scalars(select(Screening)).all()) == 1  # nothing half-written
+
+
+@DATES
+def test_rescreening_keeps_every_recorded_representative(dates: dict[str, str],
+                                                         unit: tuple[Engine, int]) -> None:
+    engine, u = unit
+    today = date.fromisoformat(dates["start_date"])
+    with session_scope(engine) as s:
+        first = svc.screen_and_save(s, LEDER, base(**dates), unit_id=u, today=today)
+    heard_both = [recorded(dates, "Gartnere (3F)", "Bo"), recorded(dates, "Pedeller", "Sara")]
+    heard_both[0] = ConsultationRecord(**{**heard_both[0].__dict__,
+                                          "statement_text": "Enige om holdets opgaver."})
+    with session_scope(engine) as s:
+        second = svc.record_consultation(s, LEDER, first.screening_id, heard_both, today=today)
+        answers = dict(s.get(Screening, second.screening_id).answers)  # type: ignore[union-attr]
+    assert second.result.verdict == "approve"
+    # A re-screening with the same answers (a new description) keeps both groups and
+    # the recorded statement.
+    answers["description"] += " Holdet arbejder kun i de udpegede områder."
+    with session_scope(engine) as s:
+        third = svc.screen_and_save(s, LEDER, answers, task_id=second.task_id, today=today)
+        rows = s.scalars(select(Consultation).where(
+            Consultation.screening_id == third.screening_id)).all()
+        text = pdf_text(svc.record_pdf(s, LEDER, third.screening_id))
+    assert third.result.verdict == "approve" and third.version == 3
+    assert [r.representative for r in rows] == ["Bo", "Sara"]
+    assert rows[0].statement_text == "Enige om holdets opgaver."
+    assert "Faggruppe Gartnere (3F)" in text and "Faggruppe Pedeller" in text
+    assert "Enige om holdets opgaver." in text
