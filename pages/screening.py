@@ -20,6 +20,7 @@ from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import ScreeningResult
 from nytte.screening.proposal import FIELD_LABELS, ProposalError, SkippedLevel
+from nytte.screening.record_pdf import consultation_table
 from nytte.screening.rulesets import RuleSet, load_rulesets, ruleset_for
 from nytte.screening.vocabulary import (
     ANSWERS,
@@ -111,23 +112,63 @@ def _skip_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> list[dict[str, Any
     return out
 
 
-def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> dict[str, Any]:
-    """The consultation questions of the rule set in force on the start date."""
-    st.subheader("Høring af tillidsrepræsentant")
+GROUP_LABEL = "Faggruppe"
+GROUP_HELP = ("Den faggruppe, repræsentanten er valgt for (fx gartnere, 3F). Berører opgaven "
+              "flere faggrupper, skal hver faggruppes repræsentant høres.")
+COUNT_LABEL = "Faggrupper, opgaven berører"
+COUNT_HELP = ("Én repræsentant pr. faggruppe, opgaven berører; hver af dem skal høres. "
+              "Tilføj eller fjern en faggruppe med + og −.")
+
+
+def _group_sfx(sfx: str, n: int) -> str:
+    """The widget-key prefix of the n-th representative (the first keeps the form's)."""
+    return sfx if n == 0 else f"{sfx}g{n}_"
+
+
+def _group_defaults(d: dict[str, Any], n: int) -> dict[str, Any]:
+    """The stored answers of the n-th group (the task-level ones without groups)."""
+    groups = d.get("consultations") or []
+    if groups:
+        return dict(groups[n]) if n < len(groups) else {}
+    return d if n == 0 else {}
+
+
+def _group_count(d: dict[str, Any], key: str) -> int:
+    """How many occupational groups (representatives) the consultation has: + adds one,
+    − removes the last. Outside the form, so the rows follow at once."""
+    stored = len(d.get("consultations") or []) or 1
+    return int(st.number_input(COUNT_LABEL, min_value=1, max_value=10, value=stored, step=1,
+                               key=key, help=COUNT_HELP))
+
+
+def _only_skips_above(raw: dict[str, Any], rs: RuleSet) -> None:
+    """Only the levels above the one heard were passed over."""
+    level = raw.get("consultation_level")
+    hierarchy = rs.consultation.hierarchy
+    if level in hierarchy:
+        above = set(hierarchy[: hierarchy.index(level)])
+        raw["consultation_skips"] = [s for s in raw.get("consultation_skips", [])
+                                     if s["level"] in above]
+    else:
+        raw["consultation_skips"] = []
+
+
+def _one_group_fields(sfx: str, d: dict[str, Any], rs: RuleSet, n: int,
+                      several: bool) -> dict[str, Any]:
+    """The questions for one representative, as the rule set of the start date asks."""
     pre_2025 = rs.consultation.mode == "hierarchy_statement"
     if pre_2025:
-        st.caption(f"Regelsæt {rs.id}: TR for faggruppen på P-nummeret; findes der ingen, "
-                   "eller er repræsentanten fraværende over "
-                   f"{rs.consultation.absence_working_days} arbejdsdage, den næste i "
-                   "hierarkiet. Fælles skriftlig tilkendegivelse før start.")
         levels = {k: CONSULTATION_LEVELS[k] for k in
                   (*rs.consultation.hierarchy, "no_representative", "none")}
     else:
-        st.caption(f"Regelsæt {rs.id}: orientér TR på P-nummeret og drøft den praktiske "
-                   "tilrettelæggelse.")
         levels = {"tr_p": CONSULTATION_LEVELS["tr_p"],
                   "no_representative": "Der er ingen TR på P-nummeret",
                   "none": "Ikke orienteret endnu"}
+    if several:
+        st.markdown(f"**Repræsentant {n + 1}**")
+    group = st.text_input(GROUP_LABEL + ("" if several else " (valgfri ved én faggruppe)"),
+                          value=d.get("group") or "", key=sfx + "group", max_chars=200,
+                          help=GROUP_HELP)
     c1, c2 = st.columns(2)
     with c1:
         level = _select(FIELD_LABELS["consultation_level"], levels, sfx + "level",
@@ -142,8 +183,8 @@ def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> dict[str, 
     consulted = c2.date_input(FIELD_LABELS["consultation_date"],
                               value=_date(d.get("consultation_date")), format=DATE_FORMAT,
                               key=sfx + "cdate")
-    raw: dict[str, Any] = {"consultation_level": level, "consultation_outcome": outcome,
-                           "consultation_date": consulted,
+    raw: dict[str, Any] = {"group": group.strip(), "consultation_level": level,
+                           "consultation_outcome": outcome, "consultation_date": consulted,
                            "consultation_representative": representative}
     if pre_2025:
         with c3:
@@ -163,7 +204,38 @@ def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet) -> dict[str, 
             raw["practical_setup_discussed"] = _radio(
                 FIELD_LABELS["practical_setup_discussed"], ANSWERS, sfx + "discussed",
                 d.get("practical_setup_discussed"))
+    _only_skips_above(raw, rs)
     return raw
+
+
+def _consultation_fields(sfx: str, d: dict[str, Any], rs: RuleSet,
+                         count: int) -> dict[str, Any]:
+    """The consultation questions of the rule set in force on the start date, once per
+    occupational group the task touches."""
+    st.subheader("Høring af tillidsrepræsentant" if count == 1
+                  else f"Høring af tillidsrepræsentanter ({count} faggrupper)")
+    if rs.consultation.mode == "hierarchy_statement":
+        st.caption(f"Regelsæt {rs.id}: TR for faggruppen på P-nummeret; findes der ingen, "
+                   "eller er repræsentanten fraværende over "
+                   f"{rs.consultation.absence_working_days} arbejdsdage, den næste i "
+                   "hierarkiet. Fælles skriftlig tilkendegivelse før start.")
+    else:
+        st.caption(f"Regelsæt {rs.id}: orientér TR på P-nummeret og drøft den praktiske "
+                   "tilrettelæggelse.")
+    st.caption("Hver faggruppes repræsentant skal høres; opgaven godkendes først, når "
+               "alle er hørt, som reglerne kræver. Antallet af faggrupper vælges ved "
+               "startdatoen øverst.")
+    groups = []
+    for n in range(count):
+        if n:
+            st.divider()
+        groups.append(_one_group_fields(_group_sfx(sfx, n), _group_defaults(d, n), rs, n,
+                                        count > 1))
+    first = {k: v for k, v in groups[0].items() if k != "group"}
+    if count == 1 and not groups[0]["group"]:
+        return {**first, "consultations": []}
+    # The task-level answers mirror the first group; the groups govern.
+    return {**first, "consultations": groups}
 
 
 def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str, Any],
@@ -175,9 +247,13 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
     sfx = f"{K}{task_id or f'new{gen}'}_"
     # The start date stands outside the form: changing it switches the consultation
     # questions to the rule set in force on that date.
-    start = st.date_input(FIELD_LABELS["start_date"], value=_date(d.get("start_date")),
+    # So does the number of occupational groups: one set of questions for each.
+    c1, c2 = st.columns(2)
+    start = c1.date_input(FIELD_LABELS["start_date"], value=_date(d.get("start_date")),
                           format=DATE_FORMAT, key=sfx + "start",
                           help="Reglerne, der gælder på startdatoen, afgør vurderingen.")
+    with c2:
+        count = _group_count(d, sfx + "groups")
     rs = _ruleset_on(start)
     with st.form(sfx + "form"):
         st.subheader("Opgaven")
@@ -241,7 +317,7 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
                                  step=1, value=d.get("participants_already_placed"),
                                  key=sfx + "placed")
 
-        consultation = _consultation_fields(sfx, d, rs)
+        consultation = _consultation_fields(sfx, d, rs, count)
         submitted = st.form_submit_button("Vurdér og gem afgørelse", type="primary")
     if not submitted:
         return None
@@ -258,15 +334,6 @@ def _form(principal: Principal, units: list[tuple[int, str]], defaults: dict[str
         "participants_requested": num(requested), "participants_already_placed": num(placed),
         "start_date": start, **consultation,
     }
-    level = raw.get("consultation_level")
-    hierarchy = rs.consultation.hierarchy
-    if level in hierarchy:
-        # Only the levels above the one heard were passed over.
-        above = set(hierarchy[: hierarchy.index(level)])
-        raw["consultation_skips"] = [s for s in raw.get("consultation_skips", [])
-                                     if s["level"] in above]
-    else:
-        raw["consultation_skips"] = []
     return raw, unit_id
 
 
@@ -314,8 +381,49 @@ def _similar(result: ScreeningResult) -> None:
     ]), hide_index=True, width="stretch")
 
 
-def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet) -> None:
-    """Record the consultation under the rule set stored with the decision."""
+def _recorded_group(sfx: str, rs: RuleSet, group: str, n: int,
+                    several: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One representative's consultation in "Registrér høringen"."""
+    pre_2025 = rs.consultation.mode == "hierarchy_statement"
+    if several:
+        st.markdown(f"**Repræsentant {n + 1}**")
+    name = st.text_input(GROUP_LABEL + ("" if several else " (valgfri ved én faggruppe)"),
+                         value=group, key=sfx + "group", max_chars=200, help=GROUP_HELP)
+    c1, c2 = st.columns(2)
+    levels = ({k: CONSULTATION_LEVELS[k] for k in
+               (*rs.consultation.hierarchy, "no_representative")} if pre_2025 else
+              {"tr_p": CONSULTATION_LEVELS["tr_p"],
+               "no_representative": "Der er ingen TR på P-nummeret"})
+    with c1:
+        level = _select("Hørt på niveau", levels, sfx + "level")
+    representative = c2.text_input("Hvem er hørt (navn og rolle)", key=sfx + "rep")
+    skips: list[dict[str, Any]] = []
+    skip = ""
+    if pre_2025:
+        skips = _skip_fields(sfx, {}, rs)
+        skip = st.text_input("Uddybning af sprungne niveauer (valgfri)", key=sfx + "skip")
+    c1, c2 = st.columns(2)
+    consulted = c1.date_input("Høringsdato", value=None, format=DATE_FORMAT,
+                              key=sfx + "date", max_value=clock.today())
+    with c2:
+        outcome = _select("Udfald", {k: v for k, v in CONSULTATION_OUTCOMES.items()
+                                     if k != "not_consulted"}, sfx + "outcome")
+    written = informed = discussed = False
+    if pre_2025:
+        written = st.checkbox("Fælles skriftlig tilkendegivelse foreligger", key=sfx + "w")
+    else:
+        informed = st.checkbox("TR er orienteret", key=sfx + "inf")
+        discussed = st.checkbox("Den praktiske tilrettelæggelse er drøftet", key=sfx + "disc")
+    answers = {"group": name.strip(), "level": level, "representative": representative,
+               "skip": skip, "consulted": consulted, "outcome": outcome, "written": written,
+               "informed": informed, "discussed": discussed}
+    return answers, skips
+
+
+def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet,
+                       groups: list[str]) -> None:
+    """Record the consultation under the rule set stored with the decision: one
+    representative per occupational group (``groups``: the decision's groups)."""
     pre_2025 = rs.consultation.mode == "hierarchy_statement"
     st.subheader("Registrér høringen")
     if pre_2025:
@@ -326,62 +434,51 @@ def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet) -> 
         st.caption("Fra 1. juli 2025: orientér TR på P-nummeret og drøft den praktiske "
                    "tilrettelæggelse.")
     sfx = f"{K}c{screening_id}_"
+    count = _group_count({"consultations": groups}, sfx + "groups")
     with st.form(sfx + "form"):
-        c1, c2 = st.columns(2)
-        levels = ({k: CONSULTATION_LEVELS[k] for k in
-                   (*rs.consultation.hierarchy, "no_representative")} if pre_2025 else
-                  {"tr_p": CONSULTATION_LEVELS["tr_p"],
-                   "no_representative": "Der er ingen TR på P-nummeret"})
-        with c1:
-            level = _select("Hørt på niveau", levels, sfx + "level")
-        representative = c2.text_input("Hvem er hørt (navn og rolle)", key=sfx + "rep")
-        skips: list[dict[str, Any]] = []
-        skip = ""
-        if pre_2025:
-            skips = _skip_fields(sfx, {}, rs)
-            skip = st.text_input("Uddybning af sprungne niveauer (valgfri)", key=sfx + "skip")
-        c1, c2 = st.columns(2)
-        consulted = c1.date_input("Høringsdato", value=None, format=DATE_FORMAT,
-                                  key=sfx + "date", max_value=clock.today())
-        with c2:
-            outcome = _select("Udfald", {k: v for k, v in CONSULTATION_OUTCOMES.items()
-                                         if k != "not_consulted"}, sfx + "outcome")
+        rows: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        for n in range(count):
+            if n:
+                st.divider()
+            rows.append(_recorded_group(_group_sfx(sfx, n), rs,
+                                        groups[n] if n < len(groups) else "", n, count > 1))
+        st.divider()
         statement_text = st.text_area("Tilkendegivelsens tekst / referat", key=sfx + "text")
         upload = st.file_uploader("Vedhæft skriftlig tilkendegivelse (PDF, PNG eller JPEG, "
                                   "højst 5 MB)", type=["pdf", "png", "jpg", "jpeg"],
                                   key=sfx + "file")
-        written = informed = discussed = False
-        if pre_2025:
-            written = st.checkbox("Fælles skriftlig tilkendegivelse foreligger", key=sfx + "w")
-        else:
-            informed = st.checkbox("TR er orienteret", key=sfx + "inf")
-            discussed = st.checkbox("Den praktiske tilrettelæggelse er drøftet", key=sfx + "disc")
         submitted = st.form_submit_button("Gem høringen")
     if not submitted:
         return
+    records: list[ConsultationRecord] = []
     hierarchy = rs.consultation.hierarchy
-    above = set(hierarchy[: hierarchy.index(level)]) if level in hierarchy else set()
-    try:
-        coded = tuple(SkippedLevel.model_validate(s) for s in skips if s["level"] in above)
-    except ValidationError:
-        st.error("Angiv fraværets datoer som gyldige datoer.")
-        return
-    if level == "no_representative":
-        outcome = "not_consulted"
-    record = ConsultationRecord(
-        skips=coded,
-        level=level, outcome=outcome, representative=representative.strip() or None,
-        skip_reason=skip.strip() or None, consulted_on=consulted, written_statement=written,
-        statement_text=statement_text.strip() or None,
-        informed=informed if not pre_2025 else None,
-        practical_setup_discussed=discussed if not pre_2025 else None,
-    )
+    for n, (a, skips) in enumerate(rows):
+        level = a["level"]
+        above = set(hierarchy[: hierarchy.index(level)]) if level in hierarchy else set()
+        try:
+            coded = tuple(SkippedLevel.model_validate(s) for s in skips if s["level"] in above)
+        except ValidationError:
+            st.error("Angiv fraværets datoer som gyldige datoer"
+                     + (f" (repræsentant {n + 1})." if count > 1 else "."))
+            return
+        records.append(ConsultationRecord(
+            skips=coded, group=a["group"] or None,
+            level=level, outcome="not_consulted" if level == "no_representative"
+            else a["outcome"],
+            representative=a["representative"].strip() or None,
+            skip_reason=a["skip"].strip() or None, consulted_on=a["consulted"],
+            written_statement=a["written"],
+            # The shared minutes go with the first representative's row.
+            statement_text=(statement_text.strip() or None) if n == 0 else None,
+            informed=a["informed"] if not pre_2025 else None,
+            practical_setup_discussed=a["discussed"] if not pre_2025 else None,
+        ))
     attachment = None
     if upload is not None:
         attachment = (upload.name, upload.type or "application/octet-stream", upload.getvalue())
     try:
         with db_session() as session:
-            saved = svc.record_consultation(session, principal, screening_id, record,
+            saved = svc.record_consultation(session, principal, screening_id, records,
                                             attachment=attachment)
     except ProposalError as exc:
         _show_problems(exc)
@@ -412,6 +509,11 @@ def _decision(principal: Principal, screening_id: int) -> None:
                + (f" · erstatter {record.supersedes}" if record.supersedes else ""))
     _verdict_banner(stored)
     _criteria_table(stored)
+    st.markdown("**Høringen pr. faggruppe**" if record.proposal.consultations
+                else "**Høringen**")
+    # The same stored answers as the record's consultation block.
+    st.dataframe(pd.DataFrame(consultation_table(record.proposal, record.ruleset)),
+                 hide_index=True, width="stretch")
     st.markdown("**Lignende tidligere afgørelser**")
     _similar(stored)
     c1, c2 = st.columns(2)
@@ -427,7 +529,8 @@ def _decision(principal: Principal, screening_id: int) -> None:
         name, mime, data = view.attachment
         st.download_button(f"Hent vedhæftet tilkendegivelse ({name})", data=data,
                            file_name=name, mime=mime, key=f"{K}att_{screening_id}")
-    _consultation_form(principal, screening_id, record.ruleset)
+    _consultation_form(principal, screening_id, record.ruleset,
+                       [g.group for g in record.proposal.consultations])
 
 
 def render() -> None:

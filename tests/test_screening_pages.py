@@ -14,7 +14,7 @@ from nytte.auth import Role
 from nytte.db import dispose_engines, make_engine
 from nytte.demo.service import fill_demo
 from nytte.migrate import upgrade
-from nytte.models import MunicipalPolicy, Task
+from nytte.models import MunicipalPolicy, Screening, Task
 from nytte.services.screening_demo import screen_demo_tasks
 from tests.apptest_helpers import open_page
 
@@ -143,3 +143,73 @@ def test_a_new_task_starts_empty_after_a_saved_one(own_db: str) -> None:
     assert next(w for w in at.number_input
                 if w.label.startswith("Senest udført")).value is None
     assert not any("Afgørelse:" in s.value for s in at.success)
+
+
+def test_two_representatives_one_only_informed_is_afklares(own_db: str) -> None:
+    at = open_page(Role.LEDER, "opgavescreening")
+    sfx = "scr_new0_"
+    at.date_input(key=sfx + "start").set_value(date(2026, 3, 2)).run()
+    at.number_input(key=sfx + "groups").set_value(2).run()
+    assert not at.exception
+    assert any("2 faggrupper" in h.value for h in at.subheader)
+    for w, value in (("title", "Oprydning på legepladsen"), ("req", "Teknik og Miljø"),
+                     ("group", "Gartnere (3F)"), ("rep", "Bo Berg, TR 3F"),
+                     ("g1_group", "Pedeller (FOA)"), ("g1_rep", "Sara Sand, TR FOA")):
+        at.text_input(key=sfx + w).set_value(value)
+    at.text_area(key=sfx + "description").set_value(
+        "Grene og blade fejes op på legepladsen ved skolen efter stormen.")
+    picks = {"area": "teknik_miljoe", "host": "municipality", "inout": "outdoor",
+             "season": "autumn", "freq": "once", "otherwise": "nobody", "benef": "public",
+             "level": "tr_p", "outcome": "agree", "g1_level": "tr_p", "g1_outcome": "informed"}
+    for key, value in picks.items():
+        at.selectbox(key=sfx + key).set_value(value)
+    for field in ("servicelov_83", "previously_done_by_staff", "in_operating_plan",
+                  "service_level_reduced", "private_market", "requires_certified_trade"):
+        at.radio(key=sfx + field).set_value("no")
+    # The gardeners' TR was informed and the set-up discussed; the caretakers' TR was
+    # only informed.
+    for key, value in (("informed", "yes"), ("discussed", "yes"),
+                       ("g1_informed", "yes"), ("g1_discussed", "no")):
+        at.radio(key=sfx + key).set_value(value)
+    for key in ("cdate", "g1_cdate"):
+        at.date_input(key=sfx + key).set_value(date(2026, 2, 16))
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Afgørelse: Afklares" in w.value for w in at.warning)
+    frame = at.dataframe[0].value
+    reason = frame.loc[frame["Kriterium"].str.startswith("Orientering af tillidsrep"),
+                       "Begrundelse"].iloc[0]
+    assert "Faggruppe Pedeller (FOA)" in reason and "Sara Sand, TR FOA" in reason
+    engine = make_engine(own_db)
+    with Session(engine) as s:
+        row = s.scalar(select(Screening).order_by(Screening.id.desc()))
+        assert row is not None and row.verdict == "clarify"
+        assert [g["group"] for g in row.answers["consultations"]] == \
+            ["Gartnere (3F)", "Pedeller (FOA)"]
+        assert len(row.consultations) == 2
+        sid = row.id
+    engine.dispose()
+    # "Registrér høringen" asks for both groups again, named as in the decision; once
+    # the caretakers' TR has discussed the set-up too, the task is approved.
+    c = f"scr_c{sid}_"
+    assert at.number_input(key=c + "groups").value == 2
+    assert at.text_input(key=c + "g1_group").value == "Pedeller (FOA)"
+    for n, rep in (("", "Bo Berg, TR 3F"), ("g1_", "Sara Sand, TR FOA")):
+        at.selectbox(key=c + n + "level").set_value("tr_p")
+        at.text_input(key=c + n + "rep").set_value(rep)
+        at.date_input(key=c + n + "date").set_value(date(2026, 2, 16))
+        at.selectbox(key=c + n + "outcome").set_value("agree")
+        at.checkbox(key=c + n + "inf").check()
+        at.checkbox(key=c + n + "disc").check()
+    next(b for b in at.button if b.label == "Gem høringen").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Afgørelse: Godkendes" in s.value for s in at.success)
+    engine = make_engine(own_db)
+    with Session(engine) as s:
+        row = s.scalar(select(Screening).order_by(Screening.id.desc()))
+        assert row is not None and row.verdict == "approve" and row.version == 2
+        assert [c.representative for c in row.consultations] == \
+            ["Bo Berg, TR 3F", "Sara Sand, TR FOA"]
+    engine.dispose()

@@ -72,7 +72,10 @@ class Screening(Base):
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     task: Mapped[Task] = relationship(back_populates="screenings")
-    consultations: Mapped[list[Consultation]] = relationship(back_populates="screening")
+    # One row per occupational group heard, in the order of the decision's answers.
+    consultations: Mapped[list[Consultation]] = relationship(
+        back_populates="screening", order_by="Consultation.id"
+    )
 
     __table_args__ = (UniqueConstraint("task_id", "version"),)
 

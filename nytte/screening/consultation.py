@@ -32,7 +32,7 @@ def validate_consultation(c: ConsultationRecord, rs: RuleSet, today: date,
         raise ConsultationError(f"Ukendt høringsniveau '{c.level}'.")
     if c.outcome not in CONSULTATION_OUTCOMES:
         raise ConsultationError(f"Ukendt udfald '{c.outcome}'.")
-    for label, text in (("Repræsentant", c.representative),
+    for label, text in (("Faggruppe", c.group), ("Repræsentant", c.representative),
                         ("Begrundelse for sprunget niveau", c.skip_reason),
                         ("Tilkendegivelsens tekst", c.statement_text)):
         if text is not None and len(text) > MAX_TEXT:
@@ -84,5 +84,5 @@ def facts(c: ConsultationRecord) -> ConsultationFacts:
         written_statement=c.written_statement or bool(c.statement_filename),
         skip_reason=c.skip_reason, informed=c.informed,
         practical_setup_discussed=c.practical_setup_discussed,
-        representative=c.representative, skips=c.skips,
+        representative=c.representative, skips=c.skips, group=c.group,
     )

@@ -34,6 +34,9 @@ class ConsultationRecord:
     recorded_by: str | None = None
     recorded_at: datetime | None = None
     skips: tuple[SkippedLevel, ...] = ()
+    # The occupational group whose representative this is; None when the task
+    # names no groups (one consultation for the whole task).
+    group: str | None = None
 
 
 @dataclass(frozen=True)

@@ -417,6 +417,9 @@ def _clean(raw: dict[str, Any]) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
+        if key == "consultations" and isinstance(value, list):
+            # The same within each occupational group's consultation.
+            value = [_clean(g) if isinstance(g, dict) else g for g in value]
         out[key] = value
     return out
 
@@ -478,10 +481,20 @@ def _consistency(p: TaskProposal, today: date) -> list[FieldProblem]:
             "last_done_by_staff_year",
             f"Feltet {_label('last_done_by_staff_year')} ligger efter startdatoen.",
         ))
-    problems.extend(_consultation_consistency(
-        "", p.consultation_level, p.consultation_outcome, p.consultation_date,
-        p.written_statement, p.start_date, today, p.consultation_skips))
+    if not p.consultations:
+        # With one consultation per occupational group, the groups are the
+        # consultation (the task-level answers mirror the first group).
+        problems.extend(_consultation_consistency(
+            "", p.consultation_level, p.consultation_outcome, p.consultation_date,
+            p.written_statement, p.start_date, today, p.consultation_skips))
+    seen: set[str] = set()
     for n, g in enumerate(p.consultations):
+        if g.group.casefold() in seen:
+            problems.append(FieldProblem(
+                f"consultations.{n}.group",
+                f"Faggruppen '{g.group}' er angivet to gange; angiv én repræsentant pr. "
+                "faggruppe."))
+        seen.add(g.group.casefold())
         problems.extend(_consultation_consistency(
             f"consultations.{n}.", g.consultation_level, g.consultation_outcome,
             g.consultation_date, g.written_statement, p.start_date, today,

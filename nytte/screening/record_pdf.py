@@ -122,6 +122,11 @@ def _one_consultation_lines(c: ConsultationFacts, rs: RuleSet) -> list[tuple[str
     return lines
 
 
+def consultation_table(p: TaskProposal, rs: RuleSet) -> list[dict[str, str]]:
+    """One row per representative (the record's consultation block as a table)."""
+    return [dict(_one_consultation_lines(c, rs)) for c in consultations_of(p)]
+
+
 def consultation_lines(p: TaskProposal, extra: ConsultationRecord | None,
                        rs: RuleSet) -> list[tuple[str, str]]:
     """The consultation block, from the same facts the criteria were judged on."""
@@ -187,7 +192,18 @@ def render_record(record: DecisionRecord) -> bytes:
                  + ("" if rs.ratio.formula_verified else
                     " Beregningsformlen er ikke verificeret."), 9.5)
 
-    pdf.section("Høring af tillidsrepræsentant")
+    groups = len(p.consultations)
+    if groups > 1:
+        pdf.section("Høring af tillidsrepræsentanter")
+        missing = sum(1 for g in p.consultations
+                      if not (g.consultation_representative or "").strip())
+        pdf.para(f"Opgaven berører {groups} faggrupper; hver faggruppes repræsentant skal "
+                 "høres."
+                 + (f" For {missing} af dem er navnet ikke registreret." if missing else ""),
+                 9.5)
+        pdf.ln(1.5)
+    else:
+        pdf.section("Høring af tillidsrepræsentant")
     for label, value in consultation_lines(p, record.consultation, rs):
         if not label and not value:
             pdf.ln(2)

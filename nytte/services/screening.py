@@ -9,6 +9,7 @@ that points to the one it supersedes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -35,7 +36,7 @@ from nytte.models import (
     Unit,
 )
 from nytte.models.base import utcnow
-from nytte.screening.consultation import validate_consultation
+from nytte.screening.consultation import ConsultationError, validate_consultation
 from nytte.screening.criteria import CriterionResult, dispensation_possible, ratio_check
 from nytte.screening.dispensation_pdf import render_dispensation_application
 from nytte.screening.documents import ConsultationRecord, DecisionRecord
@@ -231,16 +232,36 @@ def preview(session: Session, principal: Principal, raw: dict[str, Any], *,
     return screen(proposal, policy, on=on, similar=similar)
 
 
+def _yn(v: str | None) -> bool | None:
+    return True if v == "yes" else False if v == "no" else None
+
+
 def _consultation_from_proposal(p: TaskProposal) -> ConsultationRecord:
-    def yn(v: str | None) -> bool | None:
-        return True if v == "yes" else False if v == "no" else None
     return ConsultationRecord(
         level=p.consultation_level, outcome=p.consultation_outcome,
         representative=p.consultation_representative,
         skip_reason=p.consultation_skip_reason, consulted_on=p.consultation_date,
         written_statement=p.written_statement == "yes",
-        informed=yn(p.tr_informed), practical_setup_discussed=yn(p.practical_setup_discussed),
+        informed=_yn(p.tr_informed), practical_setup_discussed=_yn(p.practical_setup_discussed),
+        skips=p.consultation_skips,
     )
+
+
+def consultations_from_proposal(p: TaskProposal) -> list[ConsultationRecord]:
+    """One record per occupational group the task touches, or the task's single one."""
+    if not p.consultations:
+        return [_consultation_from_proposal(p)]
+    return [
+        ConsultationRecord(
+            level=g.consultation_level, outcome=g.consultation_outcome,
+            representative=g.consultation_representative,
+            skip_reason=g.consultation_skip_reason, consulted_on=g.consultation_date,
+            written_statement=g.written_statement == "yes", informed=_yn(g.tr_informed),
+            practical_setup_discussed=_yn(g.practical_setup_discussed),
+            skips=g.consultation_skips, group=g.group,
+        )
+        for g in p.consultations
+    ]
 
 
 def frozen_ruleset_row(session: Session, rs: RuleSet) -> RuleSetVersion:
@@ -274,25 +295,67 @@ def _apply_task_fields(task: Task, p: TaskProposal) -> None:
     task.season = p.season
 
 
-def _carried_consultation(prev: Screening, p: TaskProposal) -> ConsultationRecord | None:
+def _carried_consultation(prev: Screening,
+                          p: TaskProposal) -> list[ConsultationRecord] | None:
     if not prev.consultations:
         return None
-    c = prev.consultations[-1]
-    same = (c.level == p.consultation_level and c.outcome == p.consultation_outcome
-            and c.consulted_on == p.consultation_date
-            and (c.skip_reason or None) == (p.consultation_skip_reason or None)
-            and c.written_statement == (p.written_statement == "yes"))
-    if not same or not (c.statement_text or c.recorded_by):
+    own = consultations_from_proposal(p)
+    rows = prev.consultations
+    if len(rows) != len(own):
+        return None
+    same = all(
+        (c.level, c.outcome, c.consulted_on, c.skip_reason or None, c.written_statement)
+        == (r.level, r.outcome, r.consulted_on, r.skip_reason or None, r.written_statement)
+        for c, r in zip(rows, own, strict=True)
+    )
+    if not same or not any(c.statement_text or c.recorded_by for c in rows):
         return None  # changed answers, or nothing beyond the proposal's own answers
-    own = _consultation_from_proposal(p)
-    return replace(own, statement_text=c.statement_text or None)
+    return [replace(r, statement_text=c.statement_text or None)
+            for c, r in zip(rows, own, strict=True)]
+
+
+def _as_list(consultation: ConsultationRecord | Sequence[ConsultationRecord] | None,
+             ) -> list[ConsultationRecord]:
+    if consultation is None:
+        return []
+    if isinstance(consultation, ConsultationRecord):
+        return [consultation]
+    return list(consultation)
+
+
+def _check_groups(records: list[ConsultationRecord]) -> None:
+    """With several representatives, each names its own occupational group."""
+    if len(records) > 1 or any(r.group for r in records):
+        seen: set[str] = set()
+        for n, r in enumerate(records, start=1):
+            name = (r.group or "").strip()
+            if not name:
+                raise ConsultationError(f"Angiv faggruppen for repræsentant nr. {n}: én "
+                                        "repræsentant pr. faggruppe, opgaven berører.")
+            if name.casefold() in seen:
+                raise ConsultationError(f"Faggruppen '{name}' er angivet to gange; angiv én "
+                                        "repræsentant pr. faggruppe.")
+            seen.add(name.casefold())
+
+
+def _validate_consultations(records: list[ConsultationRecord], rs: RuleSet, today: date,
+                            start: date) -> None:
+    """Every representative validated on its own."""
+    _check_groups(records)
+    for r in records:
+        try:
+            validate_consultation(r, rs, today, start)
+        except ConsultationError as exc:
+            if r.group:
+                raise ConsultationError(f"Faggruppe '{r.group}': {exc}") from exc
+            raise
 
 
 @requires(*SCREENERS, writes=True)
 def screen_and_save(
     session: Session, principal: Principal, raw: dict[str, Any], *,
     unit_id: int | None = None, task_id: int | None = None, on: date | None = None,
-    consultation: ConsultationRecord | None = None,
+    consultation: ConsultationRecord | Sequence[ConsultationRecord] | None = None,
     attachment: tuple[str, str, bytes] | None = None, today: date | None = None,
     decided_at: datetime | None = None, policy_override: ScreeningPolicy | None = None,
 ) -> SavedScreening:
@@ -301,9 +364,10 @@ def screen_and_save(
     ``decided_at`` (UTC) is for loading historic decisions, e.g. the demo; by default
     the decision is dated now.
 
-    ``consultation`` is a recorded TR consultation that replaces the proposal's own
-    consultation answers; ``attachment`` is (filename, content type, bytes) of the
-    written statement. Raises ProposalError, ConsultationError, AccessDenied."""
+    ``consultation`` is a recorded TR consultation (or one per occupational group)
+    that replaces the proposal's own consultation answers; ``attachment`` is
+    (filename, content type, bytes) of the written statement. Raises ProposalError,
+    ConsultationError, AccessDenied."""
     require_role(principal, *SCREENERS)
     muni = _municipality(principal)
     proposal = parse_proposal(raw, today)
@@ -333,13 +397,14 @@ def screen_and_save(
         rs = stored_ruleset(session, prev)
     else:
         rs = ruleset_for(on or proposal.start_date)
-    if consultation is not None:
-        validate_consultation(consultation, rs, today or clock.today(), proposal.start_date)
+    records = _as_list(consultation)
+    if records:
+        _validate_consultations(records, rs, today or clock.today(), proposal.start_date)
     elif prev is not None:
         # A re-screening keeps the recorded consultation (validated when it was
         # recorded) while the proposal's consultation answers still match it.
-        consultation = _carried_consultation(prev, proposal)
-    record = consultation or _consultation_from_proposal(proposal)
+        records = _carried_consultation(prev, proposal) or []
+    records = records or consultations_from_proposal(proposal)
     policy = policy_override or current_policy(session, principal)
     similar = similar_decisions(session, principal, proposal.title, proposal.description,
                                 exclude_task_id=task.id)
@@ -364,18 +429,24 @@ def screen_and_save(
         # or the task's version counter stops the second; nothing of it is kept.
         raise ConcurrentScreening("Opgaven er netop blevet vurderet af en anden. "
                                   "Åbn den igen og gentag vurderingen.") from exc
-    c_row = Consultation(
-        screening_id=row.id, level=record.level, representative=record.representative or "",
-        skip_reason=record.skip_reason or "", outcome=record.outcome,
-        consulted_on=record.consulted_on, written_statement=record.written_statement,
-        statement_text=record.statement_text or "", informed=bool(record.informed),
-        practical_setup_discussed=bool(record.practical_setup_discussed),
-        recorded_by=principal.label, recorded_at=row.decided_at,
-    )
-    session.add(c_row)
-    session.flush()
+    # One row per representative heard (the group of each is in the stored answers,
+    # in the same order); the written statement's file goes with the first.
+    c_rows: list[Consultation] = []
+    for record in records:
+        c_row = Consultation(
+            screening_id=row.id, level=record.level,
+            representative=record.representative or "",
+            skip_reason=record.skip_reason or "", outcome=record.outcome,
+            consulted_on=record.consulted_on, written_statement=record.written_statement,
+            statement_text=record.statement_text or "", informed=bool(record.informed),
+            practical_setup_discussed=bool(record.practical_setup_discussed),
+            recorded_by=principal.label, recorded_at=row.decided_at,
+        )
+        session.add(c_row)
+        session.flush()
+        c_rows.append(c_row)
     if attachment is not None:
-        _attach(session, principal, c_row, attachment)
+        _attach(session, principal, c_rows[0], attachment)
     audit.record(session, principal, "screening.create", "screening", row.id,
                  new={"task_id": task.id, "version": row.version, "verdict": row.verdict,
                       "ruleset": rs.id, "supersedes_id": row.supersedes_id},
@@ -396,43 +467,67 @@ def _attach(session: Session, principal: Principal, c_row: Consultation,
                                        uploaded_by=principal.label))
 
 
+def _group_answers(r: ConsultationRecord, written: bool) -> dict[str, Any]:
+    """One consultation in the proposal's own keys (task level or one group)."""
+    def yn(v: bool | None) -> str | None:
+        return None if v is None else ("yes" if v else "no")
+
+    return {
+        "consultation_level": r.level,
+        "consultation_outcome": r.outcome,
+        "consultation_representative": r.representative,
+        "consultation_skip_reason": r.skip_reason,
+        "consultation_skips": [s.model_dump(mode="json") for s in r.skips],
+        "consultation_date": r.consulted_on.isoformat() if r.consulted_on else None,
+        "written_statement": "yes" if written else "no",
+        "tr_informed": yn(r.informed),
+        "practical_setup_discussed": yn(r.practical_setup_discussed),
+    }
+
+
 @requires(*SCREENERS, writes=True)
 def record_consultation(
-    session: Session, principal: Principal, screening_id: int, record: ConsultationRecord,
+    session: Session, principal: Principal, screening_id: int,
+    record: ConsultationRecord | Sequence[ConsultationRecord],
     *, attachment: tuple[str, str, bytes] | None = None, today: date | None = None,
 ) -> SavedScreening:
-    """Record the TR consultation for a decision: re-screens as a new version."""
+    """Record the TR consultation for a decision: re-screens as a new version.
+
+    ``record`` is one consultation, or one per occupational group the task touches
+    (each with its ``group``); every one is validated and every one must be heard."""
     require_role(principal, *SCREENERS)
     prev = _load_screening(session, principal, screening_id)
     latest = session.scalar(select(func.max(Screening.version))
                             .where(Screening.task_id == prev.task_id))
     if latest != prev.version:
         raise ValueError("Vurderingen er afløst af en nyere version; registrér høringen dér.")
+    records = _as_list(record)
+    if not records:
+        raise ConsultationError("Registrér mindst én høring.")
+    # Checked here first, so a missing group name is said in the form's words.
+    _check_groups(records)
     answers = dict(prev.answers)
-    written = record.written_statement or attachment is not None
-
-    def yn(v: bool | None) -> str | None:
-        return None if v is None else ("yes" if v else "no")
-
-    answers.update({
-        "consultation_level": record.level,
-        "consultation_outcome": record.outcome,
-        "consultation_representative": record.representative,
-        "consultation_skip_reason": record.skip_reason,
-        "consultation_skips": [s.model_dump(mode="json") for s in record.skips],
-        "consultation_date": record.consulted_on.isoformat() if record.consulted_on else None,
-        "written_statement": "yes" if written else "no",
-        "tr_informed": yn(record.informed),
-        "practical_setup_discussed": yn(record.practical_setup_discussed),
-    })
-    if attachment is not None and not record.written_statement:
-        record = replace(record, written_statement=True, statement_filename=attachment[0])
+    if len(records) == 1 and not records[0].group:
+        single = records[0]
+        written = single.written_statement or attachment is not None
+        answers.update(_group_answers(single, written))
+        answers["consultations"] = []
+        if attachment is not None and not single.written_statement:
+            records = [replace(single, written_statement=True,
+                               statement_filename=attachment[0])]
+    else:
+        # The task-level answers mirror the first group; the groups govern.
+        answers.update(_group_answers(records[0], records[0].written_statement))
+        answers["consultations"] = [
+            {"group": (r.group or "").strip(), **_group_answers(r, r.written_statement)}
+            for r in records
+        ]
     # The start date, the stored rule set and the policy of the superseded decision
     # stay: only the consultation changed.
     policy_row = session.get(MunicipalPolicy, prev.policy_id) if prev.policy_id else None
     policy = _policy_from_row(policy_row) if policy_row else None
     return screen_and_save(session, principal, answers, task_id=prev.task_id,
-                           consultation=record, attachment=attachment, today=today,
+                           consultation=records, attachment=attachment, today=today,
                            policy_override=policy)
 
 
@@ -487,15 +582,19 @@ def decision_record(session: Session, principal: Principal, screening_id: int) -
     rs = stored_ruleset(session, s)
     policy_row = session.get(MunicipalPolicy, s.policy_id) if s.policy_id else None
     policy = _policy_from_row(policy_row) if policy_row else ScreeningPolicy()
-    c = s.consultations[-1] if s.consultations else None
+    c = s.consultations[0] if s.consultations else None
     consultation = None
     if c is not None:
+        # The record lists every representative from the stored answers; the rows add
+        # what only a recording has: the statement's text and file, and who recorded it.
         att_row = _attachment_row(session, s)
         att = att_row.filename if att_row is not None else None
+        texts = [r.statement_text for r in s.consultations if r.statement_text]
         consultation = ConsultationRecord(
             level=c.level, outcome=c.outcome, representative=c.representative or None,
             skip_reason=c.skip_reason or None, consulted_on=c.consulted_on,
-            written_statement=c.written_statement, statement_text=c.statement_text or None,
+            written_statement=c.written_statement,
+            statement_text="\n\n".join(texts) or None,
             statement_filename=att, informed=c.informed,
             practical_setup_discussed=c.practical_setup_discussed, recorded_by=c.recorded_by,
             recorded_at=local_time(c.recorded_at),
@@ -563,8 +662,8 @@ def _attachment_row(session: Session, s: Screening) -> ConsultationAttachment | 
         prev = session.get(Screening, current.supersedes_id) if current.supersedes_id else None
         if prev is None or not prev.consultations or not current.consultations:
             return None
-        a, b = current.consultations[-1], prev.consultations[-1]
-        if (a.level, a.outcome, a.consulted_on) != (b.level, b.outcome, b.consulted_on):
+        if [(a.level, a.outcome, a.consulted_on) for a in current.consultations] \
+                != [(b.level, b.outcome, b.consulted_on) for b in prev.consultations]:
             return None
         current = prev
     return None
