@@ -162,10 +162,14 @@ def test_absence_needs_a_reason_from_the_code_list(session: Session) -> None:
     ]
 
 
-def test_a_cpr_number_in_a_note_is_refused(session: Session) -> None:
+@pytest.mark.parametrize(
+    "note", ["cpr 010190-1234", "010190.1234", "010190/1234", "010190_1234",
+             "010190\u20131234", "010190\u00ad1234", "010190 - 1234"],
+)
+def test_a_cpr_number_in_a_note_is_refused(session: Session, note: str) -> None:
     sheet = read_roll(session, coordinator(), CITY, DAY)
     entries = all_present(sheet)
-    entries[0] = RollEntry(entries[0].referral_id, PRESENT, None, None, "cpr 010190-1234")
+    entries[0] = RollEntry(entries[0].referral_id, PRESENT, None, None, note)
     with pytest.raises(RollError, match="CPR"):
         save_roll(session, coordinator(), CITY, DAY, entries, today=DAY)
 
