@@ -22,7 +22,6 @@ from nytte.auth import (
     validate_auth_section,
 )
 from nytte.config import ConfigError, Settings, load_settings
-from nytte.db import check_database
 from nytte.navigation import pages_for
 from nytte.services.org import demo_scope
 from nytte.textsafe import md_escape
@@ -43,7 +42,7 @@ from pages import (
     screening,
     screening_policy,
 )
-from pages.common import PRINCIPAL_KEY, db_session, engine
+from pages.common import PRINCIPAL_KEY, check_database_ready, db_session
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
 # it. URL paths are Danish and module names English, so no URL path equals a file in
@@ -147,7 +146,7 @@ def main() -> None:
     st.set_page_config(page_title="Nytte", page_icon=":material/handyman:", layout="wide")
     try:
         settings = load_settings()
-        check_database(engine())
+        check_database_ready(settings)
         auth = _auth_section()
         if auth is not None:
             principal = _oidc_principal(settings, auth)

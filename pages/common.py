@@ -9,9 +9,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from nytte.audit_guard import require_audit
+from nytte.audit_guard import guard_engine, require_audit
 from nytte.auth import AccessDenied, Principal
-from nytte.db import get_engine, session_scope
+from nytte.config import Settings
+from nytte.db import check_database, get_engine, session_scope
+from nytte.db_roles import check_app_role
 from nytte.navigation import require_page
 
 PRINCIPAL_KEY = "nytte_principal"
@@ -32,8 +34,21 @@ def guard(page_key: str) -> Principal:
 
 @st.cache_resource
 def engine() -> Engine:
-    """One engine (pool) per server process, shared by all sessions."""
-    return get_engine()
+    """One engine (pool) per server process, shared by all sessions. Every commit on
+    it is checked for an audit event, whatever built the statements."""
+    return guard_engine(get_engine())
+
+
+def check_database_ready(settings: Settings) -> None:
+    """The database is reachable and migrated, and the app's role does not own the
+    audit trail (ConfigError otherwise). With the development override, every page
+    says so."""
+    check_database(engine())
+    if check_app_role(engine(), allow_owner=settings.allow_owner_database_role):
+        st.sidebar.error(
+            "UDVIKLINGSTILSTAND: appens databaserolle ejer revisionssporet "
+            "(NYTTE_ALLOW_OWNER_DATABASE_ROLE). Må ikke bruges i drift."
+        )
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nytte.access import requires
-from nytte.audit import record
+from nytte.audit import record, shown
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
 from nytte.exports import to_csv_bytes
@@ -92,7 +92,7 @@ def search_audit(
     stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
     return [
         AuditRow(e.id, e.occurred_at, e.actor, e.actor_role, e.action, e.entity, e.entity_id,
-                 e.participant_id, e.reason, e.old, e.new)
+                 e.participant_id, *shown(e))
         for e in session.scalars(stmt)
     ]
 
@@ -221,10 +221,10 @@ def export_participant_history(
                 "Handling": e.action,
                 "Objekt": e.entity,
                 "Id": e.entity_id,
-                "Begrundelse": e.reason,
-                "Før": json.dumps(e.old, ensure_ascii=False) if e.old else "",
-                "Efter": json.dumps(e.new, ensure_ascii=False) if e.new else "",
-            } for e in events],
+                "Begrundelse": reason,
+                "Før": json.dumps(old, ensure_ascii=False) if old else "",
+                "Efter": json.dumps(new, ensure_ascii=False) if new else "",
+            } for e in events for reason, old, new in [shown(e)]],
             ["Tidspunkt (UTC)", "Rolle", "Handling", "Objekt", "Id", "Begrundelse", "Før",
              "Efter"],
         ),
