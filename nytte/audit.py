@@ -34,6 +34,8 @@ def _split(
         if key in FREE_TEXT_FIELDS and isinstance(value, str) and value.strip():
             notes.append((f"{side}.{key}", value))
             out[key] = FREE_TEXT_MARKER
+        elif isinstance(value, dict):  # e.g. a search filter holding a case reference
+            out[key] = _split(value, f"{side}.{key}", notes)
         else:
             out[key] = value
     return out
@@ -90,7 +92,8 @@ def shown(event: AuditEvent) -> tuple[str, dict[str, Any] | None, dict[str, Any]
         if values is None:
             return None
         return {
-            k: texts.get(f"{name}.{k}", v) if v == FREE_TEXT_MARKER else v
+            k: texts.get(f"{name}.{k}", v) if v == FREE_TEXT_MARKER
+            else side(v, f"{name}.{k}") if isinstance(v, dict) else v
             for k, v in values.items()
         }
 

@@ -5,11 +5,11 @@ database), `nytte migrate` grants, and the app refuses to run as the owner."""
 from __future__ import annotations
 
 import os
-from datetime import date
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -80,7 +80,7 @@ def test_app_role_cannot_rewrite_the_record(roles: tuple[Engine, Engine, str, st
     owner, app, *_ = roles
     with owner.connect() as conn:
         before = conn.execute(text("SELECT count(*), max(id) FROM audit_event")).one()
-    with pytest.raises(DBAPIError, match="(?i)permission denied|must be owner"), \
+    with pytest.raises(DBAPIError, match=r"(?i)permission denied|must be owner"), \
             app.begin() as conn:
         conn.execute(text(sql))
     with owner.connect() as conn:
@@ -171,7 +171,7 @@ def test_app_refuses_to_run_as_the_owner(roles: tuple[Engine, Engine, str, str])
 
 def test_migrate_command_runs_as_owner_and_grants_again(
         roles: tuple[Engine, Engine, str, str]) -> None:
-    owner, app, owner_url, app_url = roles
+    _, app, owner_url, app_url = roles
     env = {**os.environ, "NYTTE_MIGRATE_DATABASE_URL": owner_url, "NYTTE_DATABASE_URL": app_url}
     out = subprocess.run([sys.executable, "-m", "nytte", "migrate"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)

@@ -127,10 +127,15 @@ def export_audit_search(session: Session, principal: Principal, flt: AuditFilter
     """The search result as CSV (formulas neutralised); the export itself is audited."""
     rows = search_audit(session, principal, flt)
     data = to_csv_bytes([audit_row_cells(r) for r in rows], AUDIT_CSV_COLUMNS)
+    # A search by case reference is about that person: the event names them by id and
+    # keeps the reference in its note, which retention blanks.
+    person = (_participant_by_case_ref(session, principal, flt.case_ref)
+              if flt.case_ref.strip() else None)
     record(
         session, principal, "export_audit", "audit_event", "",
         new={"rows": len(rows), "filter": {k: (v.isoformat() if isinstance(v, date) else v)
                                            for k, v in vars(flt).items() if v}},
+        participant_id=None if person is None else person.id,
     )
     session.flush()
     return data
