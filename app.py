@@ -23,7 +23,6 @@ from nytte.auth import (
 )
 from nytte.config import ConfigError, Settings, load_settings
 from nytte.navigation import pages_for
-from nytte.services.org import demo_scope
 from nytte.textsafe import md_escape
 from pages import (
     absence_notices,
@@ -42,7 +41,7 @@ from pages import (
     screening,
     screening_policy,
 )
-from pages.common import PRINCIPAL_KEY, check_database_ready, db_session
+from pages.common import PRINCIPAL_KEY, database_available_or_last, demo_scope_for, run_page
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
 # it. URL paths are Danish and module names English, so no URL path equals a file in
@@ -137,8 +136,7 @@ def _demo_principal(settings: Settings) -> Principal:
             "venstre for at se demokommunens data."
         )
         st.stop()
-    with db_session() as session:
-        unit_ids, region = demo_scope(session, settings.demo_municipality)
+    unit_ids, region = demo_scope_for(settings.demo_municipality)
     return demo_principal(Role(choice), settings.demo_municipality, unit_ids, region)
 
 
@@ -146,7 +144,7 @@ def main() -> None:
     st.set_page_config(page_title="Nytte", page_icon=":material/handyman:", layout="wide")
     try:
         settings = load_settings()
-        check_database_ready(settings)
+        database_available_or_last(settings)
         auth = _auth_section()
         if auth is not None:
             principal = _oidc_principal(settings, auth)
@@ -177,7 +175,7 @@ def main() -> None:
                 default=spec.key == "forside",
             )
         )
-    st.navigation(sections).run()
+    run_page(st.navigation(sections))
 
 
 main()

@@ -108,7 +108,9 @@ _WRITE_RE = re.compile(
 )
 _READ_ONLY_START = re.compile(r"^\s*(SELECT|PRAGMA|SHOW|SET|BEGIN|SAVEPOINT|RELEASE|EXPLAIN)\b",
                               re.IGNORECASE)
-_STATE_KEY = "nytte_audit_writes"
+_states: weakref.WeakKeyDictionary[Connection, tuple[set[str], list[bool]]] = (
+    weakref.WeakKeyDictionary()
+)
 _guarded: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -120,10 +122,12 @@ def written_tables(statement: str) -> set[str]:
 
 
 def _state(conn: Connection) -> tuple[set[str], list[bool]]:
-    state = conn.info.get(_STATE_KEY)
+    # Kept per Connection object (not conn.info: an invalidated connection, e.g.
+    # after the server went away, refuses that access during the rollback).
+    state = _states.get(conn)
     if state is None:
         state = (set(), [False])
-        conn.info[_STATE_KEY] = state
+        _states[conn] = state
     return state
 
 

@@ -27,7 +27,7 @@ from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
 from nytte.models import ABSENT, PRESENT
 from pages.attendance_data import clear_attendance_caches
-from pages.common import db_session, guard
+from pages.common import db_session, guard, read_or_last
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 PREFIX = "fremmoede"
@@ -282,8 +282,9 @@ def render() -> None:
     principal = guard("fremmoede")
     st.title("Morgenregistrering")
     today = clock.today()
-    with db_session() as session:
-        units = roll_units(session, principal)
+    # Read through read_or_last: during a database outage the roll being typed stays
+    # on the screen (drawn from this session's last read) and can be saved afterwards.
+    units = read_or_last("roll_units", lambda session: roll_units(session, principal))
     if not units:
         st.info("Du har ingen enheder at registrere fremmøde for.")
         return
@@ -299,8 +300,10 @@ def render() -> None:
     flash = st.session_state.pop(f"{PREFIX}:flash", None)
     if flash:
         st.success(flash)
-    with db_session() as session:
-        sheet = read_roll(session, principal, unit.unit_id, day, team_id)
+    sheet = read_or_last(
+        f"roll_sheet:{_ctx(unit.unit_id, team_id, day)}",
+        lambda session: read_roll(session, principal, unit.unit_id, day, team_id),
+    )
     if sheet.closed:
         st.warning(
             f"{fmt_date(day)}: {sheet.closed}. Ingen forventes; der registreres ikke "
