@@ -18,6 +18,7 @@ from nytte.config import Settings
 from nytte.db import DatabaseUnavailable, check_database, get_engine, session_scope
 from nytte.db_roles import check_app_role
 from nytte.navigation import require_page
+from nytte.textsafe import md_escape
 
 PRINCIPAL_KEY = "nytte_principal"
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def guard(page_key: str) -> Principal:
     try:
         return require_page(st.session_state.get(PRINCIPAL_KEY), page_key)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         st.stop()
         raise  # st.stop() raises; this keeps type checkers content
 

@@ -26,6 +26,7 @@ from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
 from nytte.models import ABSENT, PRESENT
+from nytte.textsafe import md_escape
 from pages.attendance_data import clear_attendance_caches
 from pages.common import db_session, guard, read_or_last
 
@@ -139,7 +140,9 @@ def _entries(
 
 def _show_errors(exc: RollError) -> None:
     lines = exc.messages()
-    st.error("Intet er gemt. Ret dette og gem igen:\n\n" + "\n".join(f"- {m}" for m in lines))
+    # The messages quote cells of the file or the form: escaped, never read as Markdown.
+    st.error("Intet er gemt. Ret dette og gem igen:\n\n"
+             + "\n".join(f"- {md_escape(m)}" for m in lines))
 
 
 def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> None:
@@ -157,7 +160,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
             f"Forløbslængde: {len(flags)} deltager(e) nærmer sig eller er over grænsen"
         ):
             for ln in flags:
-                st.write(f"{ln.case_ref}: {ln.course.message}")
+                st.write(f"{md_escape(ln.case_ref)}: {ln.course.message}")
 
     if st.button(
         "Alle mødt",
@@ -234,7 +237,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
             _show_errors(exc)
             return
         except AccessDenied as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # may quote user or file text
             return
         clear_attendance_caches()
         for key in (ap_key, abs_key, f"{PREFIX}:reason:{ctx}"):
