@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from nytte.formats import fmt_decimal
 from nytte.imports.cells import CellValue, as_text, has_control_characters, is_formula
 from nytte.imports.errors import ImportProblem, ImportRejected
+from nytte.privacy import find_cpr_like
 
 MB = 1024 * 1024
 
@@ -58,7 +61,10 @@ def _size_text(n: int) -> str:
 
 
 def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
-    """Read a CSV or .xlsx file; raise ImportRejected for anything unreadable."""
+    """Read a CSV or .xlsx file; raise ImportRejected for anything unreadable.
+
+    This is the one reader for every file import (referrals, paper roll, follow-up,
+    batch screening, Jobindsats CSV); JSON files go through `read_json`."""
     if len(data) > limits.max_bytes:
         raise ImportRejected.one(
             None,
@@ -146,8 +152,18 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
     rows: list[tuple[int, dict[str, CellValue]]] = []
     problems: list[ImportProblem] = []
     try:
+        previous_end = 0
         for raw in reader:
-            line = reader.line_num
+            line = previous_end + 1  # the line the record starts on
+            spans = reader.line_num - previous_end
+            previous_end = reader.line_num
+            if spans > 1 and any("\n" in cell or "\r" in cell for cell in raw):
+                # A quote that is not closed swallows the next rows: refuse, naming where
+                # it opened, instead of silently losing those rows.
+                raise ImportRejected.one(
+                    line, None, "et anførselstegn (\") åbner et felt, der ikke lukkes på "
+                    "samme række; ret anførselstegnene i rækken."
+                )
             if not any(cell.strip() for cell in raw):
                 continue
             if header is None:
@@ -164,7 +180,9 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             rows.append((line, dict(zip(_names(header), raw, strict=True))))
     except csv.Error as exc:
         raise ImportRejected.one(
-            reader.line_num, None, f"rækken kan ikke læses som CSV ({exc}); tjek anførselstegn."
+            previous_end + 1, None,
+            "rækken kan ikke læses som CSV (et felt er for langt, eller anførselstegnene "
+            "passer ikke); tjek anførselstegnene."
         ) from exc
     if header is None:
         raise ImportRejected.one(None, None, "filen har ingen overskriftsrække.")
@@ -310,12 +328,21 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
 # --- generic cell hygiene -------------------------------------------------------------
 
 
-def cell_problems(table: Table, limits: Limits = DEFAULT_LIMITS) -> list[ImportProblem]:
-    """Formulas, control characters and over-long text, in any cell of any row."""
+def cell_problems(
+    table: Table, limits: Limits = DEFAULT_LIMITS, *, cpr_exempt: Iterable[str] = ()
+) -> list[ImportProblem]:
+    """Formulas, control characters, over-long text and CPR-shaped numbers, in any
+    cell of any row (``cpr_exempt``: columns that hold other ten-digit numbers, such as
+    P-numbers, and check them themselves)."""
+    exempt = set(cpr_exempt)
     problems = []
     for row, values in table.rows:
         for name, value in values.items():
             if not isinstance(value, str):
+                continue
+            if name not in exempt and find_cpr_like(value):
+                problems.append(ImportProblem(
+                    row, name, "cellen ligner et CPR-nummer, som ikke må indlæses."))
                 continue
             if is_formula(value):
                 problems.append(
@@ -332,3 +359,104 @@ def cell_problems(table: Table, limits: Limits = DEFAULT_LIMITS) -> list[ImportP
                                   f"{limits.max_cell_chars}.")
                 )
     return problems
+
+
+# --- columns and the whole table ------------------------------------------------------
+
+
+def canonical_columns(
+    table: Table, aliases: Mapping[str, str], required: Iterable[str]
+) -> Table:
+    """Rename the columns by ``aliases`` (normalised header -> field); refuse unknown
+    columns, a field given twice and missing required fields, naming each."""
+    problems: list[ImportProblem] = []
+    fields: list[str] = []
+    known = sorted(set(aliases.values()))
+    for shown, name in zip(table.original_columns or table.columns, table.columns,
+                           strict=True):
+        field_name = aliases.get(name)
+        if field_name is None:
+            problems.append(ImportProblem(
+                table.header_row, shown or name,
+                f"kolonnen kendes ikke; brug {', '.join(known)}."))
+        elif field_name in fields:
+            problems.append(ImportProblem(
+                table.header_row, shown or name, f"feltet {field_name} står i to kolonner."))
+        fields.append(field_name or name)
+    missing = [f for f in required if f not in fields]
+    if missing:
+        problems.append(ImportProblem(
+            table.header_row, None, f"kolonnen/kolonnerne {', '.join(missing)} mangler."))
+    if problems:
+        raise ImportRejected(problems)
+    rows = [(n, {fields[i]: v for i, v in enumerate(values.values())})
+            for n, values in table.rows]
+    return Table(fields, rows, table.kind, table.encoding, table.delimiter, table.header_row,
+                 table.original_columns)
+
+
+def read_checked(
+    data: bytes,
+    filename: str,
+    aliases: Mapping[str, str],
+    required: Iterable[str],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    cpr_exempt: Iterable[str] = (),
+) -> Table:
+    """read_table, canonical_columns and cell_problems in one: the rows of a file
+    whose every column is known and every text cell is clean, or ImportRejected."""
+    table = canonical_columns(read_table(data, filename, limits), aliases, required)
+    problems = cell_problems(table, limits, cpr_exempt=cpr_exempt)
+    if problems:
+        raise ImportRejected(problems)
+    if not table.rows:
+        raise ImportRejected.one(None, None, "filen har ingen rækker under overskriften.")
+    return table
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 20
+
+
+def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS) -> object:
+    """Parse a JSON upload with the same size limit; refuse deep nesting before the
+    parser recurses (a RecursionError is not a message)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > limits.max_bytes:
+        raise ImportRejected.one(
+            None, None, f"filen er {_size_text(len(raw))}; der kan højst indlæses "
+            f"{_size_text(limits.max_bytes)} ad gangen. Del filen op.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected.one(None, None, "JSON-filen er ikke gemt som UTF-8.") from exc
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ImportRejected.one(
+                    None, None, f"JSON-filen er indlejret mere end {MAX_JSON_DEPTH} niveauer "
+                    "dybt; det ligner ikke en eksport.")
+        elif ch in "]}":
+            depth -= 1
+    if "\x00" in text:
+        raise ImportRejected.one(None, None, "filen indeholder binære data (NUL-tegn).")
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ImportRejected.one(line, None, "filen er ikke gyldig JSON.") from exc
