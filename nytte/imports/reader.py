@@ -143,16 +143,25 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(data: bytes, limits: Limits) -> Table:
+def csv_records(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, delimiter: str | None = None,
+    *, check_cells: bool = True,
+) -> tuple[list[tuple[int, list[str]]], str, str]:
+    """Every non-blank record of a CSV file with the line it starts on, plus the
+    encoding and delimiter: size limit, decoding, strict quoting, an unclosed quote
+    refused naming its row, too many rows refused, control characters refused (unless
+    ``check_cells`` is off because the caller checks cells by column name)."""
+    if len(data) > limits.max_bytes:
+        raise ImportRejected.one(
+            None, None, f"filen er {_size_text(len(data))}; der kan højst indlæses "
+            f"{_size_text(limits.max_bytes)} ad gangen. Del filen op.")
     text, encoding = decode_text(data)
-    delimiter = sniff_delimiter(text)
+    delimiter = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, dict[str, CellValue]]] = []
+    records: list[tuple[int, list[str]]] = []
     problems: list[ImportProblem] = []
+    previous_end = 0
     try:
-        previous_end = 0
         for raw in reader:
             line = previous_end + 1  # the line the record starts on
             spans = reader.line_num - previous_end
@@ -166,26 +175,39 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
                 )
             if not any(cell.strip() for cell in raw):
                 continue
-            if header is None:
-                header, header_row = raw, line
-                _check_header([normalise_header(h) for h in header], header_row, limits)
-                continue
-            if len(rows) >= limits.max_rows:
+            if len(records) > limits.max_rows:
                 raise ImportRejected.one(
                     None, None, f"filen har mere end {limits.max_rows} rækker; del den op."
                 )
-            if len(raw) != len(header):
-                problems.append(_width_problem(line, len(raw), header, delimiter))
-                continue
-            rows.append((line, dict(zip(_names(header), raw, strict=True))))
+            for i, cell in enumerate(raw if check_cells else [], start=1):
+                if has_control_characters(cell):
+                    problems.append(ImportProblem(line, f"kolonne {i}",
+                                                  "cellen indeholder usynlige styretegn."))
+            records.append((line, raw))
     except csv.Error as exc:
         raise ImportRejected.one(
             previous_end + 1, None,
             "rækken kan ikke læses som CSV (et felt er for langt, eller anførselstegnene "
             "passer ikke); tjek anførselstegnene."
         ) from exc
-    if header is None:
+    if problems:
+        raise ImportRejected(problems)
+    return records, encoding, delimiter
+
+
+def _read_csv(data: bytes, limits: Limits) -> Table:
+    records, encoding, delimiter = csv_records(data, limits, check_cells=False)
+    if not records:
         raise ImportRejected.one(None, None, "filen har ingen overskriftsrække.")
+    header_row, header = records[0]
+    _check_header([normalise_header(h) for h in header], header_row, limits)
+    rows: list[tuple[int, dict[str, CellValue]]] = []
+    problems: list[ImportProblem] = []
+    for line, raw in records[1:]:
+        if len(raw) != len(header):
+            problems.append(_width_problem(line, len(raw), header, delimiter))
+            continue
+        rows.append((line, dict(zip(_names(header), raw, strict=True))))
     if problems:
         raise ImportRejected(problems)
     names = _names(header)
