@@ -67,7 +67,7 @@ class ImportRow:
 # Danish field names for the columns, as problems name them.
 FIELD_NAMES = {"dato": "Dato", "sagsnummer": "Sagsnummer", "status": "Status",
                "timer": "Timer", "årsag": "Fraværsårsag", "note": "Note"}
-ROLL_LIMITS = Limits(max_bytes=2 * MB, max_columns=len(COLUMNS))
+ROLL_LIMITS = Limits(max_bytes=2 * MB, max_columns=len(COLUMNS) + 10)
 
 
 def _aliases() -> dict[str, str]:

@@ -200,7 +200,7 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
     if not records:
         raise ImportRejected.one(None, None, "filen har ingen overskriftsrække.")
     header_row, header = records[0]
-    _check_header([normalise_header(h) for h in header], header_row, limits)
+    _check_header([normalise_header(h) for h in header], header_row, limits, _shown(header))
     rows: list[tuple[int, dict[str, CellValue]]] = []
     problems: list[ImportProblem] = []
     for line, raw in records[1:]:
@@ -239,7 +239,8 @@ def _width_problem(line: int, width: int, header: list[str], delimiter: str) -> 
     )
 
 
-def _check_header(names: list[str], row: int, limits: Limits) -> None:
+def _check_header(names: list[str], row: int, limits: Limits,
+                  shown: list[str] | None = None) -> None:
     if len(names) > limits.max_columns:
         raise ImportRejected.one(row, None, f"filen har {len(names)} kolonner; højst "
                                  f"{limits.max_columns} kan indlæses.")
@@ -249,7 +250,8 @@ def _check_header(names: list[str], row: int, limits: Limits) -> None:
         if not name:
             problems.append(ImportProblem(row, f"kolonne {i}", "kolonnen har ingen overskrift."))
         elif name in seen:
-            problems.append(ImportProblem(row, name, "kolonnen findes to gange."))
+            problems.append(ImportProblem(row, (shown or names)[i - 1] or name,
+                                          "kolonnen findes to gange."))
         seen.add(name)
     if problems:
         raise ImportRejected(problems)
@@ -325,7 +327,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
                     cells.pop()
                 header = [as_text(v) or "" for v in cells]
                 header_row = number
-                _check_header(_names(header), header_row, limits)
+                _check_header(_names(header), header_row, limits, _shown(header))
                 continue
             if len(rows) >= limits.max_rows:
                 raise ImportRejected.one(
@@ -442,9 +444,11 @@ def read_checked(
 MAX_JSON_DEPTH = 20
 
 
-def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS) -> object:
+def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, *,
+              check_text: bool = True) -> object:
     """Parse a JSON upload with the same size limit; refuse deep nesting before the
-    parser recurses (a RecursionError is not a message)."""
+    parser recurses (a RecursionError is not a message), and (unless ``check_text`` is
+    off because the caller checks each field by name) control characters in text."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > limits.max_bytes:
         raise ImportRejected.one(
@@ -478,7 +482,21 @@ def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS) -> object:
     if "\x00" in text:
         raise ImportRejected.one(None, None, "filen indeholder binære data (NUL-tegn).")
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         raise ImportRejected.one(line, None, "filen er ikke gyldig JSON.") from exc
+    if check_text and _has_control_text(doc):  # "\u0000" and friends, written as JSON escapes
+        raise ImportRejected.one(None, None, "filen indeholder tekst med usynlige styretegn "
+                                 "(fx NUL).")
+    return doc
+
+
+def _has_control_text(value: object) -> bool:
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, dict):
+        return any(_has_control_text(k) or _has_control_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_control_text(v) for v in value)
+    return False

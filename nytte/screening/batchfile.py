@@ -89,7 +89,7 @@ def _rows_from_csv(data: bytes) -> list[tuple[int | None, dict[str, Any]]]:
 
 def _rows_from_json(data: bytes) -> list[tuple[int | None, dict[str, Any]]]:
     try:
-        doc = read_json(data, LIMITS)
+        doc = read_json(data, LIMITS, check_text=False)  # checked per field below
     except ImportRejected as exc:
         raise _from_rejected(exc) from exc
     if not isinstance(doc, list):
