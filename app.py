@@ -8,6 +8,7 @@ cannot be reached by URL. Every page function checks the role again."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -65,6 +66,7 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "indlaes-henvisninger": referral_import.render,
 }
 
+FAVICON = str(Path(__file__).resolve().parent / "nytte" / "assets" / "favicon.png")
 DEMO_ROLE_KEY = "nytte_demo_role"
 DEMO_ROLE_KEPT = "nytte_demo_role_kept"
 
@@ -141,7 +143,9 @@ def _demo_principal(settings: Settings) -> Principal:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Nytte", page_icon=":material/handyman:", layout="wide")
+    # A local icon: a :material/...: icon is fetched from fonts.gstatic.com, which the
+    # content-security policy (docs/deploy/nginx.conf) and privacy both forbid.
+    st.set_page_config(page_title="Nytte", page_icon=FAVICON, layout="wide")
     try:
         settings = load_settings()
         database_available_or_last(settings)
