@@ -10,7 +10,7 @@ PORT ?= 8501
 # protection): this machine's; set ALLOWED_HOSTS="nytte.kommune.dk" behind a proxy.
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
-.PHONY: run migrate test lint typecheck audit browser-deps bench bench-screening \
+.PHONY: run migrate test lint typecheck audit browser-deps proxy-deps bench bench-screening \
 	bench-attendance bench-council evaluate-attendance clean bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
@@ -36,6 +36,16 @@ migrate: $(STAMP)
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
 
+## proxy-deps: Debian's nginx for the reverse-proxy test (docs/deploy/nginx.conf). The
+## package is unpacked into .cache/nginx, not installed: installing it would start a
+## system nginx listening on every address.
+NGINX_DIR := .cache/nginx
+proxy-deps:
+	@test -x /usr/sbin/nginx || test -x $(NGINX_DIR)/usr/sbin/nginx || ( \
+	  mkdir -p $(NGINX_DIR) && cd $(NGINX_DIR) && \
+	  (apt-get download -qq nginx 2>/dev/null || (apt-get update -qq && apt-get download -qq nginx)) && \
+	  dpkg -x nginx_*.deb . && rm -f nginx_*.deb)
+
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check nytte pages app.py tests scripts
 
@@ -52,7 +62,7 @@ audit: $(DEV_STAMP)
 # Within `make test` an advisory service that cannot be reached (this project's machines
 # reach the package index only) is a loud warning, not a failure; known vulnerabilities fail.
 test: export NYTTE_AUDIT_ALLOW_UNCHECKED ?= 1
-test: $(DEV_STAMP) browser-deps lint typecheck audit
+test: $(DEV_STAMP) browser-deps proxy-deps lint typecheck audit
 	$(PY) -m pytest -q
 
 ## bench: every benchmark (each prints its figures beside a naive baseline)

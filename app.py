@@ -8,6 +8,7 @@ cannot be reached by URL. Every page function checks the role again."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -22,9 +23,7 @@ from nytte.auth import (
     validate_auth_section,
 )
 from nytte.config import ConfigError, Settings, load_settings
-from nytte.db import check_database
 from nytte.navigation import pages_for
-from nytte.services.org import demo_scope
 from nytte.textsafe import md_escape
 from pages import (
     absence_notices,
@@ -43,7 +42,7 @@ from pages import (
     screening,
     screening_policy,
 )
-from pages.common import PRINCIPAL_KEY, db_session, engine
+from pages.common import PRINCIPAL_KEY, database_available_or_last, demo_scope_for, run_page
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
 # it. URL paths are Danish and module names English, so no URL path equals a file in
@@ -67,6 +66,7 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "indlaes-henvisninger": referral_import.render,
 }
 
+FAVICON = str(Path(__file__).resolve().parent / "nytte" / "assets" / "favicon.png")
 DEMO_ROLE_KEY = "nytte_demo_role"
 DEMO_ROLE_KEPT = "nytte_demo_role_kept"
 
@@ -138,16 +138,17 @@ def _demo_principal(settings: Settings) -> Principal:
             "venstre for at se demokommunens data."
         )
         st.stop()
-    with db_session() as session:
-        unit_ids, region = demo_scope(session, settings.demo_municipality)
+    unit_ids, region = demo_scope_for(settings.demo_municipality)
     return demo_principal(Role(choice), settings.demo_municipality, unit_ids, region)
 
 
 def main() -> None:
-    st.set_page_config(page_title="Nytte", page_icon=":material/handyman:", layout="wide")
+    # A local icon: a :material/...: icon is fetched from fonts.gstatic.com, which the
+    # content-security policy (docs/deploy/nginx.conf) and privacy both forbid.
+    st.set_page_config(page_title="Nytte", page_icon=FAVICON, layout="wide")
     try:
         settings = load_settings()
-        check_database(engine())
+        database_available_or_last(settings)
         auth = _auth_section()
         if auth is not None:
             principal = _oidc_principal(settings, auth)
@@ -178,7 +179,7 @@ def main() -> None:
                 default=spec.key == "forside",
             )
         )
-    st.navigation(sections).run()
+    run_page(st.navigation(sections))
 
 
 main()

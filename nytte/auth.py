@@ -7,7 +7,9 @@ principal again: the menu is a convenience, not the gate."""
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -162,6 +164,61 @@ def principal_from_claims(claims: Mapping[str, Any], rules: Iterable[RoleRule]) 
 
 AUTH_REQUIRED_KEYS = ("redirect_uri", "cookie_secret")
 PROVIDER_REQUIRED_KEYS = ("client_id", "client_secret", "server_metadata_url")
+# Sub-tables of [auth] that are settings of the default provider, not providers
+# (Streamlit passes them to the OIDC client as they are).
+PROVIDER_SETTINGS = frozenset({"client_kwargs"})
+
+# The command the operator is told to run for a cookie secret (48 random bytes).
+SECRET_COMMAND = 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+MIN_SECRET_CHARS = 32
+# Shannon entropy of the secret's own characters, in bits, summed over its length.
+# A generated secret (token_urlsafe(32) or more, token_hex(32), base64 of 32 bytes)
+# measures 185 bits or more; words, repeats and short keys measure far less.
+MIN_SECRET_BITS = 170.0
+# Words found in placeholders and hand-made secrets (checked case-insensitively).
+PLACEHOLDER_WORDS = (
+    "replace", "change", "secret", "example", "random", "character", "password",
+    "placeholder", "cookie", "streamlit", "nytte", "hemmelig", "erstat", "adgangskode",
+    "tilfaeldig", "tilfældig", "xxxxx", "12345", "abcde", "qwerty", "<", ">",
+)
+
+
+def secret_bits(secret: str) -> float:
+    """Empirical Shannon entropy of ``secret`` (bits per character times length)."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    n = len(secret)
+    return -sum(c / n * math.log2(c / n) for c in counts.values()) * n
+
+
+def weak_secret_reason(secret: str) -> str | None:
+    """Why ``secret`` is not fit to sign login cookies, or None when it is."""
+    lowered = secret.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return "er en pladsholder eller en hjemmelavet tekst"
+    if len(secret) < MIN_SECRET_CHARS:
+        return f"er for kort ({len(secret)} tegn; mindst {MIN_SECRET_CHARS})"
+    if secret_bits(secret) < MIN_SECRET_BITS:
+        return "er for let at gætte (for få forskellige tegn)"
+    return None
+
+
+def check_cookie_secret(secret: str) -> None:
+    """Refuse a placeholder or guessable cookie secret: whoever knows it can forge a
+    login cookie with any name and group, and so any role."""
+    reason = weak_secret_reason(secret)
+    if reason is not None:
+        raise ConfigError(
+            f"cookie_secret i [auth] i .streamlit/secrets.toml {reason}; lav en ny med "
+            f"kommandoen {SECRET_COMMAND} og start igen."
+        )
+
+
+def _provider_sections(auth: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {
+        k: v for k, v in auth.items() if isinstance(v, Mapping) and k not in PROVIDER_SETTINGS
+    }
 
 
 def validate_auth_section(auth: Mapping[str, Any]) -> None:
@@ -171,22 +228,28 @@ def validate_auth_section(auth: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"Afsnittet [auth] i .streamlit/secrets.toml mangler '{key}'; tilføj det."
             )
-    providers = {k: v for k, v in auth.items() if isinstance(v, Mapping)}
+    providers = _provider_sections(auth)
     sections = providers.items() if providers else [("auth", auth)]
     for name, section in sections:
+        where = f"auth.{name}" if providers else "auth"
         for key in PROVIDER_REQUIRED_KEYS:
             if not section.get(key):
                 raise ConfigError(
-                    f"Afsnittet [{'auth.' + name if providers else 'auth'}] i "
-                    f".streamlit/secrets.toml mangler '{key}'; tilføj det."
+                    f"Afsnittet [{where}] i .streamlit/secrets.toml mangler '{key}'; tilføj det."
+                )
+        for key in PROVIDER_REQUIRED_KEYS:
+            value = str(section[key])
+            if "<" in value or ">" in value:
+                raise ConfigError(
+                    f"'{key}' i [{where}] i .streamlit/secrets.toml er stadig en pladsholder "
+                    f"({value!r}); skriv værdien fra jeres identitetsudbyder."
                 )
         url = str(section["server_metadata_url"])
         if not url.startswith(("https://", "http://localhost", "http://127.0.0.1")):
             raise ConfigError(
                 f"server_metadata_url i [auth] skal være en https-adresse, ikke {url!r}."
             )
-    if len(str(auth["cookie_secret"])) < 32:
-        raise ConfigError("cookie_secret i [auth] er for kort; brug mindst 32 tilfældige tegn.")
+    check_cookie_secret(str(auth["cookie_secret"]))
 
 
 def demo_principal(

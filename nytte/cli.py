@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Commands speak in sentences; log details are for servers (the app logs them).
+    logging.getLogger("nytte").addHandler(logging.NullHandler())
     try:
         return int(args.handler(args) or 0)
     except ConfigError as exc:

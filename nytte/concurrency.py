@@ -12,17 +12,23 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+
+from nytte.db import DatabaseUnavailable
+
+__all__ = ["ConcurrentEditError", "DatabaseUnavailable", "problem_message", "saving"]
 
 
 class ConcurrentEditError(RuntimeError):
     """Someone else saved the same record first; nothing of this save was written."""
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database went away during the save; the transaction was rolled back."""
 
 
 STALE_MESSAGE = (
@@ -33,6 +39,39 @@ OUTAGE_MESSAGE = (
     "Databasen kunne ikke nås, så intet er gemt. Dine indtastninger står stadig på "
     "skærmen; prøv at gemme igen om lidt."
 )
+BUSY_MESSAGE = (
+    "Databasen er optaget af en anden, der gemmer lige nu, så intet er gemt. Dine "
+    "indtastninger står stadig på skærmen; prøv at gemme igen om et øjeblik."
+)
+RACE_MESSAGE = (
+    "En anden har gemt det samme netop nu, så intet af dit er gemt. Genindlæs siden for "
+    "at se det gemte, og ret derefter igen."
+)
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def problem_message(exc: BaseException) -> str | None:
+    """The Danish sentence for a database fault the user can only wait out or retry
+    (outage, a busy SQLite file, a lost race on a unique key), or None when ``exc`` is
+    something else. Never the URL, the SQL or the driver's own text."""
+    if isinstance(exc, DatabaseUnavailable):
+        return OUTAGE_MESSAGE
+    if isinstance(exc, IntegrityError):
+        return RACE_MESSAGE if _is_unique_violation(exc) else None
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        if "database is locked" in text or "database table is locked" in text:
+            return BUSY_MESSAGE
+        return OUTAGE_MESSAGE
+    if isinstance(exc, InterfaceError | DisconnectionError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return OUTAGE_MESSAGE
+    return None
 
 
 class Versioned(Protocol):
@@ -47,11 +86,12 @@ def saving(what: str) -> Iterator[None]:
         yield
     except StaleDataError as exc:
         raise ConcurrentEditError(STALE_MESSAGE.format(what=what)) from exc
-    except OperationalError as exc:
-        raise DatabaseUnavailable(OUTAGE_MESSAGE) from exc
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
+    except (DBAPIError, DisconnectionError) as exc:
+        message = problem_message(exc)
+        if message == OUTAGE_MESSAGE:
             raise DatabaseUnavailable(OUTAGE_MESSAGE) from exc
+        if message is not None:
+            raise ConcurrentEditError(message) from exc
         raise
 
 

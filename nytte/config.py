@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NYTTE_", extra="ignore")
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    # PostgreSQL: the owner's URL, used by `nytte migrate` (and the demo loader) only;
+    # the app connects with database_url, a role without ownership (nytte.db_roles).
+    migrate_database_url: str | None = None
+    # Development only: let the app run as the owner of the audited tables.
+    allow_owner_database_role: bool = False
     reference_dir: Path = REFERENCE_DIR
     roles_file: Path = REPO_ROOT / "config" / "roles.toml"
     # With login configured or this set, the local demo role picker is never offered.
@@ -29,15 +34,22 @@ class Settings(BaseSettings):
     # The municipality the demo-mode roles are scoped to (Greve, as in the demo data).
     demo_municipality: str = "0253"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migrate_database_url")
     @classmethod
-    def _normalise_url(cls, url: str) -> str:
+    def _normalise_url(cls, url: str | None) -> str | None:
+        if not url:
+            return None
         # Operators paste plain postgres:// URLs; SQLAlchemy needs the driver named.
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://") :]
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
+
+    @property
+    def owner_database_url(self) -> str:
+        """The URL that migrations and other setup steps use."""
+        return self.migrate_database_url or self.database_url
 
 
 def load_settings() -> Settings:

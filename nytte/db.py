@@ -3,6 +3,7 @@ NYTTE_DATABASE_URL points the same code at PostgreSQL (psycopg 3)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from nytte.config import ConfigError, Settings, load_settings
 
 _engines: dict[str, Engine] = {}
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(ConfigError):
+    """The database cannot be reached (down, refused, wrong address)."""
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -77,9 +83,12 @@ def check_database(engine: Engine, *, require_schema: bool = True) -> None:
             conn.execute(text("SELECT 1"))
             tables = set(inspect(conn).get_table_names())
     except OperationalError as exc:
-        raise ConfigError(
-            f"Databasen {engine.url.render_as_string(hide_password=True)} kan ikke nås; "
-            "ret NYTTE_DATABASE_URL eller start databaseserveren."
+        # The URL (user, host, database) is not shown: the message may reach a visitor
+        # before login. The details go to the server's log.
+        log.error("database unreachable (%s): %s",
+                  engine.url.render_as_string(hide_password=True), exc)
+        raise DatabaseUnavailable(
+            "Databasen kan ikke nås; ret NYTTE_DATABASE_URL eller start databaseserveren."
         ) from exc
     if require_schema and "alembic_version" not in tables:
         raise ConfigError(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from nytte.config import REPO_ROOT, load_settings
 from nytte.db import session_scope
+from nytte.db_roles import grant_app_role, install_audit_rules
 from nytte.reference import read_code_lists, read_municipalities, sync_reference_data
 
 
@@ -18,8 +19,10 @@ def alembic_config() -> Config:
     return Config(str(REPO_ROOT / "alembic.ini"))
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Run Alembic migrations on ``engine`` and sync the reference data."""
+def upgrade(engine: Engine, revision: str = "heads", *, app_role: str | None = None) -> None:
+    """Run Alembic migrations on ``engine`` (the owner's connection) and sync the
+    reference data. On PostgreSQL, (re)install the database's audit rules and, given
+    ``app_role``, grant the application's role what it needs (nytte.db_roles)."""
     reference_dir = load_settings().reference_dir
     # Read the reference files first: a missing one stops before the schema changes.
     read_municipalities(reference_dir)
@@ -30,3 +33,8 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(cfg, revision)
     with session_scope(engine) as session:
         sync_reference_data(session, reference_dir)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            install_audit_rules(conn)
+            if app_role:
+                grant_app_role(conn, app_role)

@@ -7,9 +7,10 @@ the age composition of past periods is computed from it; `birth_year="coarsen"`
 (five-year band) or "remove" trade those figures for stronger anonymisation. What
 stays: every row and every count, so the dashboards' historical figures do not
 change.
-The audit trail is append-only and never held case references or names (events
-name participants by internal id, and say which personal fields changed, never
-their values), so nothing in it needs rewriting."""
+The audit trail is append-only and holds no free text, names or case references:
+events name participants by internal id and say which personal fields changed, never
+their values; the free text of an event about a person (a note, a caseworker, the
+reason for a correction) lives in `audit_note`, which is blanked here with the rest."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
-from nytte.models import Attendance, Participant, Referral
+from nytte.models import Attendance, AuditNote, Participant, Referral
 from nytte.models.base import utcnow
 
 PSEUDONYM_PREFIX = "ANON-"
@@ -137,6 +138,11 @@ def anonymise_expired(
             update(Attendance)
             .where(Attendance.participant_id.in_(chunk), Attendance.note != "")
             .values(note="", version=Attendance.version + 1)
+        )
+        session.execute(
+            update(AuditNote)
+            .where(AuditNote.participant_id.in_(chunk), AuditNote.text != "")
+            .values(text="", anonymised_at=now)
         )
     for muni, pids in sorted(by_muni.items()):
         record(

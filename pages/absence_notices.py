@@ -12,6 +12,7 @@ from nytte.attendance.notices import DISCLAIMER, record_export, to_csv, to_pdf, 
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
+from nytte.textsafe import md_escape
 from pages.attendance_data import cached_notices, definition_note, period_filter, unit_filter
 from pages.common import db_session, guard
 
@@ -44,7 +45,7 @@ def render() -> None:
     try:
         df = cached_notices(principal, unit_id, start, end, judged)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     caseworkers = sorted(df["Rådgiver"].unique()) if not df.empty else []
     if len(caseworkers) > 1:

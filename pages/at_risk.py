@@ -11,6 +11,7 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
+from nytte.textsafe import md_escape
 from pages.attendance_data import cached_at_risk, definition_note, unit_filter
 from pages.common import guard
 
@@ -28,7 +29,7 @@ def render() -> None:
     try:
         result = cached_at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     definition_note("at_risk")
     if result.frame.empty:

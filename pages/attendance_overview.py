@@ -12,6 +12,7 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
+from nytte.textsafe import md_escape
 from pages.attendance_data import (
     cached_attendance,
     definition_note,
@@ -58,7 +59,7 @@ def render() -> None:
     try:
         dash = cached_attendance(principal, unit_id, start, end)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     t = dash.totals
     m1, m2, m3, m4 = st.columns(4)

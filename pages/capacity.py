@@ -15,6 +15,7 @@ from nytte.attendance.forecast import TARGET_LABELS, TARGETS
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
+from nytte.textsafe import md_escape
 from pages.attendance_data import (
     cached_capacity,
     definition_note,
@@ -77,7 +78,7 @@ def render() -> None:
     try:
         cap = cached_capacity(principal, unit_id, today, history_start, horizon)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     st.caption(
         f"Indskrevne og ventende pr. {fmt_date(cap.on)}; forventet pr. dag og belægning "

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from nytte.audit_guard import require_audit
+from nytte.audit_guard import guard_engine, require_audit
 from nytte.auth import AccessDenied, Principal
-from nytte.db import get_engine, session_scope
+from nytte.concurrency import OUTAGE_MESSAGE, ConcurrentEditError, problem_message
+from nytte.config import Settings
+from nytte.db import DatabaseUnavailable, check_database, get_engine, session_scope
+from nytte.db_roles import check_app_role
 from nytte.navigation import require_page
+from nytte.textsafe import md_escape
 
 PRINCIPAL_KEY = "nytte_principal"
+T = TypeVar("T")
 
 
 def guard(page_key: str) -> Principal:
@@ -25,15 +32,28 @@ def guard(page_key: str) -> Principal:
     try:
         return require_page(st.session_state.get(PRINCIPAL_KEY), page_key)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         st.stop()
         raise  # st.stop() raises; this keeps type checkers content
 
 
 @st.cache_resource
 def engine() -> Engine:
-    """One engine (pool) per server process, shared by all sessions."""
-    return get_engine()
+    """One engine (pool) per server process, shared by all sessions. Every commit on
+    it is checked for an audit event, whatever built the statements."""
+    return guard_engine(get_engine())
+
+
+def check_database_ready(settings: Settings) -> None:
+    """The database is reachable and migrated, and the app's role does not own the
+    audit trail (ConfigError otherwise). With the development override, every page
+    says so."""
+    check_database(engine())
+    if check_app_role(engine(), allow_owner=settings.allow_owner_database_role):
+        st.sidebar.error(
+            "UDVIKLINGSTILSTAND: appens databaserolle ejer revisionssporet "
+            "(NYTTE_ALLOW_OWNER_DATABASE_ROLE). Må ikke bruges i drift."
+        )
 
 
 @contextmanager
@@ -51,3 +71,85 @@ def placeholder(title: str, what: list[str]) -> None:
     st.info("Denne side er under udvikling. Her kommer:")
     for line in what:
         st.markdown(f"- {line}")
+
+
+# --- faults: outage, busy SQLite, unique-key races ------------------------------------
+
+log = logging.getLogger("nytte.pages")
+
+LAST_READ_PREFIX = "nytte_last_read:"
+
+
+def db_problem_message(exc: BaseException) -> str | None:
+    """nytte.concurrency.problem_message, also for the page's own exceptions."""
+    if isinstance(exc, DatabaseUnavailable):
+        return OUTAGE_MESSAGE
+    if isinstance(exc, ConcurrentEditError):
+        return str(exc)
+    return problem_message(exc)
+
+
+def show_db_problem(exc: BaseException) -> bool:
+    """Show the Danish message for a database fault (details to the log); False when
+    ``exc`` is not one, so the caller re-raises it."""
+    message = db_problem_message(exc)
+    if message is None:
+        return False
+    log.warning("database fault shown to the user as %r: %s", message[:40], exc)
+    st.error(message)
+    return True
+
+
+def run_page(page: Any) -> None:
+    """Run the routed page; a database fault becomes one Danish sentence, and the
+    widgets drawn before it keep what the user typed."""
+    try:
+        page.run()
+    except Exception as exc:
+        if not show_db_problem(exc):
+            raise
+
+
+def read_or_last(key: str, read: Callable[[Session], T]) -> T:
+    """``read`` in a page session; during an outage, the value this session read last
+    (with the outage message) so that a form being filled in stays on the screen."""
+    try:
+        with db_session() as session:
+            value = read(session)
+    except Exception as exc:
+        last = st.session_state.get(LAST_READ_PREFIX + key)
+        if db_problem_message(exc) != OUTAGE_MESSAGE or last is None:
+            raise
+        if not st.session_state.get("nytte_outage_shown_this_run"):
+            st.warning(OUTAGE_MESSAGE)
+        return last  # type: ignore[no-any-return]
+    st.session_state[LAST_READ_PREFIX + key] = value
+    return value
+
+
+def database_available_or_last(settings: Settings) -> None:
+    """At the start of every run: check the database (check_database_ready). During an
+    outage, a user already at work keeps their page (reads fall back to what they saw,
+    with a warning); before that, the outage stops the run with its message."""
+    try:
+        check_database_ready(settings)
+    except DatabaseUnavailable:
+        if st.session_state.get(PRINCIPAL_KEY) is None:
+            raise
+        log.warning("database unavailable; serving session %s from its last reads",
+                    getattr(st.session_state.get(PRINCIPAL_KEY), "user_id", "?"))
+        st.warning(OUTAGE_MESSAGE)
+        st.session_state["nytte_outage_shown_this_run"] = True
+        return
+    st.session_state["nytte_outage_shown_this_run"] = False
+
+
+def demo_scope_for(municipality_code: str) -> tuple[list[int], str]:
+    """The demo principal's units and region (read once per session, kept for outages)."""
+    from nytte.services.org import demo_scope
+
+    def read(session: Session) -> tuple[list[int], str]:
+        unit_ids, region = demo_scope(session, municipality_code)
+        return list(unit_ids), region
+
+    return read_or_last(f"demo_scope:{municipality_code}", read)

@@ -18,6 +18,7 @@ from nytte.council.metrics import AGE_BANDS
 from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
 from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 KINDS = ("måned", "kvartal", "år")
@@ -210,7 +211,7 @@ def _follow_up(principal: Principal) -> None:
                 with db_session() as session:
                     result = import_follow_ups(session, principal, upload.getvalue())
             except FollowUpImportError as exc:
-                st.error(str(exc))
+                st.error(md_escape(str(exc)))  # may quote user or file text
             else:
                 st.success(f"{result.saved} opfølgninger gemt fra {result.rows} rækker.")
                 _overview.clear()

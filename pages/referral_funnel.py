@@ -14,6 +14,7 @@ from nytte.attendance.funnel import DIMENSIONS, STEP_LABELS, STEPS
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
+from nytte.textsafe import md_escape
 from pages.attendance_data import (
     cached_funnel,
     definition_note,
@@ -51,7 +52,7 @@ def render() -> None:
             principal, unit_id, dimension, start, end, share / 100, int(weeks), int(min_days)
         )
     except (AccessDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     total = funnel.table[funnel.table["group"] == "I alt"].iloc[0]
     rule = {"weeks": int(weeks), "share": f"{share} %", "min_days": int(min_days)}

@@ -16,6 +16,7 @@ from nytte.imports import ImportRejected
 from nytte.imports.errors import MAX_LISTED
 from nytte.imports.reader import DEFAULT_LIMITS, MB
 from nytte.imports.referrals import import_referrals
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 PAGE = "indlaes-henvisninger"
@@ -70,7 +71,7 @@ def render() -> None:
             st.caption(f"… og {fmt_int(len(exc.problems) - len(shown))} fejl mere.")
         return
     except (AccessDenied, UnauditedWrite) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     st.success(
         f"{fmt_int(result.referrals)} henvisninger indlæst "

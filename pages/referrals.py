@@ -83,7 +83,7 @@ def render() -> None:
         with db_session() as session:
             current = get_referral(session, principal, chosen)
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     # The version this user's form is built from: kept until a save succeeds or the
     # user asks for the newest version, so a concurrent save by someone else shows.
@@ -143,13 +143,13 @@ def _edit_form(principal: Principal, view: ReferralView, outcomes: dict[str, str
                 session, principal, rid, st.session_state[_version_key(rid)], values
             )
     except (InvalidInput, AccessDenied, UnauditedWrite) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     except ConcurrentEditError as exc:
         st.session_state[_stale_key(rid)] = str(exc)
         st.rerun()
     except DatabaseUnavailable as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     st.session_state[_version_key(rid)] = saved.version
     st.success("Henvisningen er gemt.")

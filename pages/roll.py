@@ -28,8 +28,9 @@ from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
 from nytte.models import ABSENT, PRESENT
+from nytte.textsafe import md_escape
 from pages.attendance_data import clear_attendance_caches
-from pages.common import db_session, guard
+from pages.common import db_session, guard, read_or_last
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 PREFIX = "fremmoede"
@@ -160,7 +161,9 @@ def _entries(
 
 def _show_errors(exc: RollError) -> None:
     lines = exc.messages()
-    st.error("Intet er gemt. Ret dette og gem igen:\n\n" + "\n".join(f"- {m}" for m in lines))
+    # The messages quote cells of the file or the form: escaped, never read as Markdown.
+    st.error("Intet er gemt. Ret dette og gem igen:\n\n"
+             + "\n".join(f"- {md_escape(m)}" for m in lines))
 
 
 def _on_grid_change(ctx: str, editor_key: str, expected: list[float]) -> None:
@@ -200,7 +203,8 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
             f"Forløbslængde: {len(flags)} deltager(e) nærmer sig eller er over grænsen"
         ):
             for ln in flags:
-                st.write(f"{ln.name or ln.case_ref} ({ln.case_ref}): {ln.course.message}")
+                st.write(f"{md_escape(ln.name or ln.case_ref)} ({md_escape(ln.case_ref)}): "
+                         f"{ln.course.message}")
 
     if st.button(
         "Alle mødt",
@@ -315,7 +319,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
             _show_errors(exc)
             return
         except AccessDenied as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # may quote user or file text
             return
         clear_attendance_caches()
         for key in (set_key, f"{PREFIX}:reason:{ctx}"):
@@ -363,8 +367,9 @@ def render() -> None:
     principal = guard("fremmoede")
     st.title("Morgenregistrering")
     today = clock.today()
-    with db_session() as session:
-        units = roll_units(session, principal)
+    # Read through read_or_last: during a database outage the roll being typed stays
+    # on the screen (drawn from this session's last read) and can be saved afterwards.
+    units = read_or_last("roll_units", lambda session: roll_units(session, principal))
     if not units:
         st.info("Du har ingen enheder at registrere fremmøde for.")
         return
@@ -385,8 +390,10 @@ def render() -> None:
     flash = st.session_state.pop(f"{PREFIX}:flash", None)
     if flash:
         st.success(flash)
-    with db_session() as session:
-        sheet = read_roll(session, principal, unit.unit_id, day, team_id)
+    sheet = read_or_last(
+        f"roll_sheet:{_ctx(unit.unit_id, team_id, day)}",
+        lambda session: read_roll(session, principal, unit.unit_id, day, team_id),
+    )
     if sheet.closed:
         st.warning(
             f"{fmt_date(day)}: {sheet.closed}. Ingen forventes; der registreres ikke "

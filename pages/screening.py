@@ -40,6 +40,7 @@ from nytte.screening.vocabulary import (
     YES_NO,
 )
 from nytte.services import screening as svc
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 K = "scr_"  # session-state namespace of this page
@@ -484,7 +485,7 @@ def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet,
         _show_problems(exc)
         return
     except (ConsultationError, ValueError, AccessDenied) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     st.session_state[CURRENT] = (saved.task_id, saved.screening_id)
     st.session_state[TOAST] = f"Høringen er gemt. Afgørelse: {VERDICTS[saved.result.verdict]}"
@@ -496,7 +497,7 @@ def _decision(principal: Principal, screening_id: int) -> None:
         with db_session() as session:
             view = svc.decision_view(session, principal, screening_id)
     except (AccessDenied, svc.ScreeningNotFound) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))  # may quote user or file text
         return
     record = view.record
     stored = ScreeningResult(proposal=record.proposal, ruleset=record.ruleset,
@@ -505,8 +506,10 @@ def _decision(principal: Principal, screening_id: int) -> None:
                              ratio=record.ratio, similar=view.similar)
     st.divider()
     st.text(f"{record.reference} · {record.proposal.title}")
-    st.caption(f"Besluttet af {record.decided_by}, {fmt_datetime(record.decided_at)}"
-               + (f" · erstatter {record.supersedes}" if record.supersedes else ""))
+    # decided_by comes from the login's name claim: shown as typed, never as Markdown.
+    st.caption(f"Besluttet af {md_escape(record.decided_by)}, {fmt_datetime(record.decided_at)}"
+               + (f" · erstatter {md_escape(str(record.supersedes))}"
+                  if record.supersedes else ""))
     _verdict_banner(stored)
     _criteria_table(stored)
     st.markdown("**Høringen pr. faggruppe**" if record.proposal.consultations
@@ -527,7 +530,7 @@ def _decision(principal: Principal, screening_id: int) -> None:
                            mime="application/pdf", key=f"{K}disp_{screening_id}")
     if view.attachment is not None:
         name, mime, data = view.attachment
-        st.download_button(f"Hent vedhæftet tilkendegivelse ({name})", data=data,
+        st.download_button(f"Hent vedhæftet tilkendegivelse ({md_escape(name)})", data=data,
                            file_name=name, mime=mime, key=f"{K}att_{screening_id}")
     _consultation_form(principal, screening_id, record.ruleset,
                        [g.group for g in record.proposal.consultations])
@@ -576,7 +579,7 @@ def render() -> None:
         except ProposalError as exc:
             _show_problems(exc)
         except (AccessDenied, svc.ScreeningNotFound, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # may quote user or file text
         else:
             st.rerun()
     current: tuple[int, int] | None = st.session_state.get(CURRENT)

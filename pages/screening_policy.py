@@ -14,6 +14,7 @@ from nytte.screening.precedent import PrecedentFileError
 from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
 from nytte.services import screening as svc
+from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 K = "pol_"
@@ -55,7 +56,7 @@ def _policy_form() -> None:
             st.success(f"Politikken er gemt som version {policy.version}.")
             st.rerun()
         except (PolicyError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))  # may quote user or file text
     if versions:
         st.dataframe(pd.DataFrame([
             {"Version": v.version, "Gentagne opgaver": RECURRING_POLICIES[v.policy.recurring],

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.attendance.roll import RollError, read_roll
-from nytte.attendance.roll_import import import_paper_roll, parse_danish_date
+from nytte.attendance.roll_import import import_paper_roll
+from nytte.imports.cells import parse_date
 from nytte.models import ABSENT, Attendance
 from tests.attendance_fixtures import CITY, DAY, coordinator, session, writable_demo
 
@@ -66,7 +67,7 @@ def test_bad_rows_are_each_named_and_nothing_is_imported(session: Session) -> No
             "dato;sagsnummer;status;timer;årsag;note",
             f"23-11-2026;{refs[0][0]};mødt;6,25;;",  # line 2: fine
             "23-11-2026;SAG-0253-9999999;mødt;6,25;;",  # 3: unknown reference
-            f"2026-11-23;{refs[1][0]};mødt;;;",  # 4: ISO date, not dd-mm-yyyy
+            f"11/23/2026;{refs[1][0]};mødt;;;",  # 4: US month/day order: no 23rd month
             f"31-11-2026;{refs[2][0]};mødt;;;",  # 5: no such date
             f"23-11-2026;{refs[3][0]};måske;;;",  # 6: unknown status
             f"23-11-2026;{refs[4][0]};mødt;{refs[4][1] + 2:.2f}".replace(".", ",") + ";;",  # 7
@@ -104,7 +105,9 @@ def test_an_empty_or_headerless_file_says_so(session: Session) -> None:
 
 
 def test_danish_dates() -> None:
-    assert parse_danish_date("02-03-2026") == date(2026, 3, 2)
-    assert parse_danish_date("2.3.2026") == date(2026, 3, 2)
-    assert parse_danish_date("2026-03-02") is None
-    assert parse_danish_date("30-02-2026") is None
+    """The paper roll reads dates with the importers' one parser."""
+    assert parse_date("02-03-2026") == date(2026, 3, 2)
+    assert parse_date("2.3.2026") == date(2026, 3, 2)
+    assert parse_date("2026-03-02") == date(2026, 3, 2)  # ISO, as spreadsheets also export
+    with pytest.raises(ValueError, match="ikke findes"):
+        parse_date("30-02-2026")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from nytte.reference import read_municipalities
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "x" * 40,
+    "cookie_secret": secrets.token_urlsafe(48),
     "client_id": "nytte",
     "client_secret": "s",
     "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
@@ -95,7 +96,7 @@ def test_good_auth_section_passes() -> None:
     validate_auth_section(
         {
             "redirect_uri": "x",
-            "cookie_secret": "y" * 32,
+            "cookie_secret": secrets.token_urlsafe(48),
             "microsoft": {
                 k: v for k, v in GOOD_AUTH.items() if k not in ("redirect_uri", "cookie_secret")
             },

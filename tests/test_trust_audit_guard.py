@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, create_engine, select, text, update
 from sqlalchemy.orm import Session
 
 from nytte.audit import record
@@ -80,3 +80,48 @@ def test_page_refuses_a_save_whose_service_forgot_the_audit(
     assert any("mangler en hændelse i revisionssporet" in e.value for e in at.error)
     assert db_checksum(db) == before
     st.cache_resource.clear()
+
+
+# --- the engine guard: every statement, whatever built it ---------------------------
+
+@pytest.mark.parametrize("path", ["orm", "core", "text", "connection", "driver_sql",
+                                  "bulk_mappings", "bulk_insert", "text_insert",
+                                  "text_delete"])
+def test_guarded_engine_refuses_every_unaudited_write_path(db: Engine, path: str) -> None:
+    from nytte.audit_guard import guard_engine
+    from tests.test_trust_db_roles import WRITE_PATHS
+
+    guarded = create_engine(db.url)
+    guard_engine(guarded)
+    with Session(db) as s:
+        aid = s.scalar(select(Attendance.id).order_by(Attendance.id).limit(1))
+    before = db_checksum(db)
+    with pytest.raises(UnauditedWrite, match="revisionssporet"), Session(guarded) as s:
+        WRITE_PATHS[path](s, aid)
+        s.commit()
+    guarded.dispose()
+    assert db_checksum(db) == before
+
+
+def test_guarded_engine_lets_an_audited_text_write_through(db: Engine) -> None:
+    from nytte.audit_guard import guard_engine
+
+    guarded = guard_engine(create_engine(db.url))
+    with Session(guarded) as s:
+        aid = s.scalar(select(Attendance.id).order_by(Attendance.id).limit(1))
+        s.execute(text("UPDATE attendance SET hours = hours WHERE id = :i"), {"i": aid})
+        record(s, ADMIN, "update", "attendance", aid, new={"hours": "uændret"})
+        s.commit()
+    with guarded.begin() as conn:  # a transaction that only reads commits too
+        conn.execute(text("SELECT count(*) FROM attendance"))
+    guarded.dispose()
+
+
+def test_the_apps_engine_is_guarded(app_db: str) -> None:
+    from nytte.audit_guard import guard_engine
+    from pages.common import engine
+
+    e = engine()
+    assert guard_engine(e) is e
+    with pytest.raises(UnauditedWrite), e.begin() as conn:
+        conn.execute(text("DELETE FROM closing_day WHERE day < '1900-01-01'"))

@@ -7,13 +7,11 @@ error names its line and field."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.access import requires
@@ -29,6 +27,9 @@ from nytte.attendance.roll import (
     unit_closing_days,
 )
 from nytte.auth import Principal, Role
+from nytte.imports.cells import as_text, normalise_case_ref, parse_date, parse_decimal
+from nytte.imports.errors import ImportRejected
+from nytte.imports.reader import MB, Limits, normalise_header, read_checked
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, Referral
 from nytte.reference import code_labels
 
@@ -50,7 +51,6 @@ HEADER_ALIASES = {
 }
 PRESENT_WORDS = {"mødt", "m", "ja", "x", "1", "present", "til stede"}
 ABSENT_WORDS = {"fravær", "fraværende", "f", "nej", "0", "absent", "udeblevet", "ikke mødt"}
-MAX_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -64,110 +64,67 @@ class ImportRow:
     note: str
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) if it is that, else Windows-1252/Latin-1."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+# Danish field names for the columns, as problems name them.
+FIELD_NAMES = {"dato": "Dato", "sagsnummer": "Sagsnummer", "status": "Status",
+               "timer": "Timer", "årsag": "Fraværsårsag", "note": "Note"}
+ROLL_LIMITS = Limits(max_bytes=2 * MB, max_columns=len(COLUMNS) + 10)
 
 
-def parse_danish_date(text: str) -> date | None:
-    t = text.strip().replace(".", "-").replace("/", "-")
-    parts = t.split("-")
-    if len(parts) != 3 or len(parts[2]) != 4 or not all(p.isdigit() for p in parts):
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        return None
-
-
-def parse_hours(text: str) -> float | None:
-    t = text.strip().replace(" ", "")
-    if not t:
-        return None
-    if "," in t:  # Danish decimal comma; a dot is then a thousands separator
-        t = t.replace(".", "").replace(",", ".")
-    return float(t)
+def _aliases() -> dict[str, str]:
+    return {normalise_header(k): v for k, v in HEADER_ALIASES.items()}
 
 
 def parse_csv(data: bytes, reason_lookup: dict[str, str]) -> tuple[list[ImportRow], list[RowError]]:
-    """Rows and row-level errors of an uploaded paper roll (nothing is looked up yet)."""
-    if len(data) > MAX_BYTES:
-        return [], [RowError(0, "Fil", "filen er større end 2 MB; del den op.")]
-    text = decode(data)
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if ";" in first or "," not in first else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    """Rows and row-level errors of an uploaded paper roll (nothing is looked up yet).
+
+    The file goes through the one hardened reader (nytte.imports.reader): size limit,
+    strict CSV, known columns only, clean text cells; numbers and dates are read the
+    Danish way, case references normalised."""
+    try:
+        table = read_checked(data, "papirliste.csv", _aliases(), ("dato", "sagsnummer", "status"),
+                             ROLL_LIMITS)
+    except ImportRejected as exc:
+        return [], [RowError(p.row or 0, FIELD_NAMES.get(p.field or "", p.field or "Fil"),
+                             p.message) for p in exc.problems]
     rows: list[ImportRow] = []
     errors: list[RowError] = []
-    header: list[str] | None = None
-    for line_no, raw in enumerate(reader, start=1):
-        if not any(c.strip() for c in raw):
-            continue
-        if header is None:
-            header = [HEADER_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in raw]
-            missing = [c for c in ("dato", "sagsnummer", "status") if c not in header]
-            if missing:
-                return [], [
-                    RowError(
-                        line_no,
-                        "Overskrift",
-                        f"kolonnen/kolonnerne {', '.join(missing)} mangler; forventet "
-                        f"{';'.join(COLUMNS)}.",
-                    )
-                ]
-            continue
-        cells = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(header)}
+    for line_no, cells in table.rows:
         row_errors = len(errors)
-        day = parse_danish_date(cells.get("dato", ""))
-        if day is None:
-            errors.append(
-                RowError(
-                    line_no,
-                    "Dato",
-                    f"{cells.get('dato', '')!r} er ikke en dato på formen dd-mm-åååå.",
-                )
-            )
-        case_ref = cells.get("sagsnummer", "")
+        day: date | None = None
+        try:
+            day = parse_date(cells.get("dato"))
+        except ValueError as exc:
+            errors.append(RowError(line_no, "Dato", str(exc)))
+        case_ref = normalise_case_ref(cells.get("sagsnummer"))
         if not case_ref:
             errors.append(RowError(line_no, "Sagsnummer", "sagsnummeret mangler."))
-        word = cells.get("status", "").lower()
+        word = (as_text(cells.get("status")) or "").lower()
         status = PRESENT if word in PRESENT_WORDS else ABSENT if word in ABSENT_WORDS else ""
         if not status:
             errors.append(
                 RowError(
                     line_no,
                     "Status",
-                    f"{cells.get('status', '')!r} er hverken »mødt« eller »fravær«.",
+                    f"'{as_text(cells.get('status')) or ''}' er hverken »mødt« eller »fravær«.",
                 )
             )
         hours: float | None = None
-        try:
-            hours = parse_hours(cells.get("timer", ""))
-        except ValueError:
-            errors.append(RowError(line_no, "Timer", f"{cells.get('timer')!r} er ikke et tal."))
-        reason_text = cells.get("årsag", "").strip()
+        if as_text(cells.get("timer")) is not None:
+            try:
+                hours = parse_decimal(cells.get("timer"))
+            except ValueError as exc:
+                errors.append(RowError(line_no, "Timer", str(exc)))
+        reason_text = as_text(cells.get("årsag")) or ""
         reason: str | None = None
         if reason_text:
             reason = reason_lookup.get(reason_text.lower())
             if reason is None:
                 errors.append(
-                    RowError(line_no, "Fraværsårsag", f"{reason_text!r} er ikke en kendt årsag.")
+                    RowError(line_no, "Fraværsårsag", f"'{reason_text}' er ikke en kendt årsag.")
                 )
         if len(errors) == row_errors and day is not None:
-            rows.append(
-                ImportRow(line_no, day, case_ref, status, hours, reason, cells.get("note", ""))
-            )
-    if header is None:
-        errors.append(RowError(0, "Fil", "filen er tom."))
-    elif not rows and not errors:
-        errors.append(RowError(0, "Fil", "filen har ingen registreringer."))
+            rows.append(ImportRow(line_no, day, case_ref, status, hours, reason,
+                                  as_text(cells.get("note")) or ""))
     return rows, errors
 
 
@@ -199,9 +156,9 @@ def import_paper_roll(
         for ref, case_ref in session.execute(
             select(Referral, Participant.case_ref)
             .join(Participant, Participant.id == Referral.participant_id)
-            .where(Referral.unit_id == unit.id, Participant.case_ref.in_(refs))
+            .where(Referral.unit_id == unit.id, func.upper(Participant.case_ref).in_(refs))
         ).all():
-            by_ref[case_ref].append(ref)
+            by_ref[normalise_case_ref(case_ref)].append(ref)
     per_day: dict[date, list[tuple[int, RollEntry]]] = defaultdict(list)
     versions = (
         {

@@ -7,7 +7,8 @@ import time
 from datetime import date, datetime
 from typing import Any
 
-from nytte.db import get_engine
+from nytte.config import load_settings
+from nytte.db import make_engine
 from nytte.demo.service import database_is_empty, default_until, fill_demo
 from nytte.formats import fmt_date, fmt_int
 
@@ -39,7 +40,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = get_engine()
+    # Loading demo data is a setup step: it runs as the owner role when there is one.
+    engine = make_engine(load_settings().owner_database_url)
     if args.if_empty and not database_is_empty(engine):
         print("Databasen har allerede data; demodata springes over.")
         return 0

@@ -7,21 +7,21 @@ nothing, with one Danish message naming the row and field of the first error.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
+from nytte.imports.cells import CellValue, as_text, normalise_case_ref, parse_date
+from nytte.imports.errors import ImportRejected
+from nytte.imports.reader import normalise_header, read_checked
 from nytte.models import Participant, Referral
 from nytte.models.council import ExitFollowUp
-from nytte.privacy import PersonalDataError, ensure_no_cpr
 
 OUTCOMES = {"job": "job", "uddannelse": "education", "ingen": "none", "andet": "none"}
 COLUMNS = ("sagsreference", "slutdato", "efter 3 mdr", "efter 6 mdr")
@@ -37,17 +37,11 @@ class FollowUpResult:
     saved: int
 
 
-def _date(text: str, n: int, field: str) -> date:
-    t = text.strip()
+def _date(value: CellValue, n: int, field: str) -> date:
     try:
-        if "-" in t and len(t.split("-")[0]) == 4:
-            return date.fromisoformat(t)
-        d, m, y = (int(x) for x in t.replace(".", "-").replace("/", "-").split("-"))
-        return date(y, m, d)
+        return parse_date(value)
     except ValueError as exc:
-        raise FollowUpImportError(
-            f"Række {n}, feltet '{field}': '{text}' er ikke en dato som 31-12-2025."
-        ) from exc
+        raise FollowUpImportError(f"Række {n}, feltet '{field}': {exc}.") from exc
 
 
 def _add_months(d: date, months: int) -> date:
@@ -65,36 +59,22 @@ def import_follow_ups(session: Session, principal: Principal, content: bytes,
     if code is None:
         raise AccessDenied("Din rolle er ikke knyttet til en kommune.")
     today = today or clock.today()
+    # The one hardened reader: size, strict CSV, known columns, clean text (CPR too).
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    reader = csv.reader(io.StringIO(text), delimiter=";")
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise FollowUpImportError(
-            f"Overskriften mangler kolonnen {', '.join(repr(c) for c in missing)}; "
-            f"forventet: {';'.join(COLUMNS)}."
-        )
-    idx = {c: header.index(c) for c in COLUMNS}
+        table = read_checked(content, "opfoelgning.csv",
+                             {normalise_header(c): c for c in COLUMNS}, COLUMNS)
+    except ImportRejected as exc:
+        raise FollowUpImportError(str(exc)) from exc
     found: list[tuple[int, int, str]] = []
     rows = 0
-    for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for n, cells in table.rows:
         rows += 1
-        if len(cells) < len(header):
-            raise FollowUpImportError(f"Række {n} har for få felter.")
-        ref_text = cells[idx["sagsreference"]].strip()
-        try:
-            ensure_no_cpr(ref_text, f"sagsreference (række {n})")
-        except PersonalDataError as exc:
-            raise FollowUpImportError(str(exc)) from exc
-        ended = _date(cells[idx["slutdato"]], n, "slutdato")
+        ref_text = normalise_case_ref(cells["sagsreference"])
+        ended = _date(cells["slutdato"], n, "slutdato")
         referral_id = session.scalar(
             select(Referral.id).join(Participant, Participant.id == Referral.participant_id)
-            .where(Participant.municipality_code == code, Participant.case_ref == ref_text,
+            .where(Participant.municipality_code == code,
+                   func.upper(Participant.case_ref) == ref_text,
                    Referral.ended_on == ended)
         )
         if referral_id is None:
@@ -103,7 +83,7 @@ def import_follow_ups(session: Session, principal: Principal, content: bytes,
                 f"{ended:%d-%m-%Y}."
             )
         for months, field in ((3, "efter 3 mdr"), (6, "efter 6 mdr")):
-            value = cells[idx[field]].strip().lower()
+            value = (as_text(cells[field]) or "").lower()
             if not value:
                 continue
             if value not in OUTCOMES:

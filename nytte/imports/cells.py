@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"): these
@@ -109,3 +110,10 @@ def parse_date(value: CellValue) -> date:
         except ValueError:
             continue
     raise ValueError(f"'{text}' er en dato, der ikke findes")
+
+
+def normalise_case_ref(value: CellValue) -> str:
+    """A case reference as stored: full-width forms folded, outer spaces gone, upper
+    case ("sag-0253-1" and "SAG-0253-1 " are the same citizen)."""
+    text = unicodedata.normalize("NFKC", as_text(value) or "")
+    return " ".join(text.split()).upper()

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from nytte.formats import fmt_decimal
 from nytte.imports.cells import CellValue, as_text, has_control_characters, is_formula
 from nytte.imports.errors import ImportProblem, ImportRejected
+from nytte.privacy import find_cpr_like
 
 MB = 1024 * 1024
 
@@ -58,7 +61,10 @@ def _size_text(n: int) -> str:
 
 
 def read_table(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
-    """Read a CSV or .xlsx file; raise ImportRejected for anything unreadable."""
+    """Read a CSV or .xlsx file; raise ImportRejected for anything unreadable.
+
+    This is the one reader for every file import (referrals, paper roll, follow-up,
+    batch screening, Jobindsats CSV); JSON files go through `read_json`."""
     if len(data) > limits.max_bytes:
         raise ImportRejected.one(
             None,
@@ -137,37 +143,71 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(data: bytes, limits: Limits) -> Table:
+def csv_records(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, delimiter: str | None = None,
+    *, check_cells: bool = True,
+) -> tuple[list[tuple[int, list[str]]], str, str]:
+    """Every non-blank record of a CSV file with the line it starts on, plus the
+    encoding and delimiter: size limit, decoding, strict quoting, an unclosed quote
+    refused naming its row, too many rows refused, control characters refused (unless
+    ``check_cells`` is off because the caller checks cells by column name)."""
+    if len(data) > limits.max_bytes:
+        raise ImportRejected.one(
+            None, None, f"filen er {_size_text(len(data))}; der kan højst indlæses "
+            f"{_size_text(limits.max_bytes)} ad gangen. Del filen op.")
     text, encoding = decode_text(data)
-    delimiter = sniff_delimiter(text)
+    delimiter = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, dict[str, CellValue]]] = []
+    records: list[tuple[int, list[str]]] = []
     problems: list[ImportProblem] = []
+    previous_end = 0
     try:
         for raw in reader:
-            line = reader.line_num
+            line = previous_end + 1  # the line the record starts on
+            spans = reader.line_num - previous_end
+            previous_end = reader.line_num
+            if spans > 1 and any("\n" in cell or "\r" in cell for cell in raw):
+                # A quote that is not closed swallows the next rows: refuse, naming where
+                # it opened, instead of silently losing those rows.
+                raise ImportRejected.one(
+                    line, None, "et anførselstegn (\") åbner et felt, der ikke lukkes på "
+                    "samme række; ret anførselstegnene i rækken."
+                )
             if not any(cell.strip() for cell in raw):
                 continue
-            if header is None:
-                header, header_row = raw, line
-                _check_header([normalise_header(h) for h in header], header_row, limits)
-                continue
-            if len(rows) >= limits.max_rows:
+            if len(records) > limits.max_rows:
                 raise ImportRejected.one(
                     None, None, f"filen har mere end {limits.max_rows} rækker; del den op."
                 )
-            if len(raw) != len(header):
-                problems.append(_width_problem(line, len(raw), header, delimiter))
-                continue
-            rows.append((line, dict(zip(_names(header), raw, strict=True))))
+            for i, cell in enumerate(raw if check_cells else [], start=1):
+                if has_control_characters(cell):
+                    problems.append(ImportProblem(line, f"kolonne {i}",
+                                                  "cellen indeholder usynlige styretegn."))
+            records.append((line, raw))
     except csv.Error as exc:
         raise ImportRejected.one(
-            reader.line_num, None, f"rækken kan ikke læses som CSV ({exc}); tjek anførselstegn."
+            previous_end + 1, None,
+            "rækken kan ikke læses som CSV (et felt er for langt, eller anførselstegnene "
+            "passer ikke); tjek anførselstegnene."
         ) from exc
-    if header is None:
+    if problems:
+        raise ImportRejected(problems)
+    return records, encoding, delimiter
+
+
+def _read_csv(data: bytes, limits: Limits) -> Table:
+    records, encoding, delimiter = csv_records(data, limits, check_cells=False)
+    if not records:
         raise ImportRejected.one(None, None, "filen har ingen overskriftsrække.")
+    header_row, header = records[0]
+    _check_header([normalise_header(h) for h in header], header_row, limits, _shown(header))
+    rows: list[tuple[int, dict[str, CellValue]]] = []
+    problems: list[ImportProblem] = []
+    for line, raw in records[1:]:
+        if len(raw) != len(header):
+            problems.append(_width_problem(line, len(raw), header, delimiter))
+            continue
+        rows.append((line, dict(zip(_names(header), raw, strict=True))))
     if problems:
         raise ImportRejected(problems)
     names = _names(header)
@@ -199,7 +239,8 @@ def _width_problem(line: int, width: int, header: list[str], delimiter: str) -> 
     )
 
 
-def _check_header(names: list[str], row: int, limits: Limits) -> None:
+def _check_header(names: list[str], row: int, limits: Limits,
+                  shown: list[str] | None = None) -> None:
     if len(names) > limits.max_columns:
         raise ImportRejected.one(row, None, f"filen har {len(names)} kolonner; højst "
                                  f"{limits.max_columns} kan indlæses.")
@@ -209,7 +250,8 @@ def _check_header(names: list[str], row: int, limits: Limits) -> None:
         if not name:
             problems.append(ImportProblem(row, f"kolonne {i}", "kolonnen har ingen overskrift."))
         elif name in seen:
-            problems.append(ImportProblem(row, name, "kolonnen findes to gange."))
+            problems.append(ImportProblem(row, (shown or names)[i - 1] or name,
+                                          "kolonnen findes to gange."))
         seen.add(name)
     if problems:
         raise ImportRejected(problems)
@@ -285,7 +327,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
                     cells.pop()
                 header = [as_text(v) or "" for v in cells]
                 header_row = number
-                _check_header(_names(header), header_row, limits)
+                _check_header(_names(header), header_row, limits, _shown(header))
                 continue
             if len(rows) >= limits.max_rows:
                 raise ImportRejected.one(
@@ -310,12 +352,21 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
 # --- generic cell hygiene -------------------------------------------------------------
 
 
-def cell_problems(table: Table, limits: Limits = DEFAULT_LIMITS) -> list[ImportProblem]:
-    """Formulas, control characters and over-long text, in any cell of any row."""
+def cell_problems(
+    table: Table, limits: Limits = DEFAULT_LIMITS, *, cpr_exempt: Iterable[str] = ()
+) -> list[ImportProblem]:
+    """Formulas, control characters, over-long text and CPR-shaped numbers, in any
+    cell of any row (``cpr_exempt``: columns that hold other ten-digit numbers, such as
+    P-numbers, and check them themselves)."""
+    exempt = set(cpr_exempt)
     problems = []
     for row, values in table.rows:
         for name, value in values.items():
             if not isinstance(value, str):
+                continue
+            if name not in exempt and find_cpr_like(value):
+                problems.append(ImportProblem(
+                    row, name, "cellen ligner et CPR-nummer, som ikke må indlæses."))
                 continue
             if is_formula(value):
                 problems.append(
@@ -332,3 +383,120 @@ def cell_problems(table: Table, limits: Limits = DEFAULT_LIMITS) -> list[ImportP
                                   f"{limits.max_cell_chars}.")
                 )
     return problems
+
+
+# --- columns and the whole table ------------------------------------------------------
+
+
+def canonical_columns(
+    table: Table, aliases: Mapping[str, str], required: Iterable[str]
+) -> Table:
+    """Rename the columns by ``aliases`` (normalised header -> field); refuse unknown
+    columns, a field given twice and missing required fields, naming each."""
+    problems: list[ImportProblem] = []
+    fields: list[str] = []
+    known = sorted(set(aliases.values()))
+    for shown, name in zip(table.original_columns or table.columns, table.columns,
+                           strict=True):
+        field_name = aliases.get(name)
+        if field_name is None:
+            problems.append(ImportProblem(
+                table.header_row, shown or name,
+                f"kolonnen kendes ikke; brug {', '.join(known)}."))
+        elif field_name in fields:
+            problems.append(ImportProblem(
+                table.header_row, shown or name, f"feltet {field_name} står i to kolonner."))
+        fields.append(field_name or name)
+    missing = [f for f in required if f not in fields]
+    if missing:
+        problems.append(ImportProblem(
+            table.header_row, None, f"kolonnen/kolonnerne {', '.join(missing)} mangler."))
+    if problems:
+        raise ImportRejected(problems)
+    rows = [(n, {fields[i]: v for i, v in enumerate(values.values())})
+            for n, values in table.rows]
+    return Table(fields, rows, table.kind, table.encoding, table.delimiter, table.header_row,
+                 table.original_columns)
+
+
+def read_checked(
+    data: bytes,
+    filename: str,
+    aliases: Mapping[str, str],
+    required: Iterable[str],
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    cpr_exempt: Iterable[str] = (),
+) -> Table:
+    """read_table, canonical_columns and cell_problems in one: the rows of a file
+    whose every column is known and every text cell is clean, or ImportRejected."""
+    table = canonical_columns(read_table(data, filename, limits), aliases, required)
+    problems = cell_problems(table, limits, cpr_exempt=cpr_exempt)
+    if problems:
+        raise ImportRejected(problems)
+    if not table.rows:
+        raise ImportRejected.one(None, None, "filen har ingen rækker under overskriften.")
+    return table
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 20
+
+
+def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, *,
+              check_text: bool = True) -> object:
+    """Parse a JSON upload with the same size limit; refuse deep nesting before the
+    parser recurses (a RecursionError is not a message), and (unless ``check_text`` is
+    off because the caller checks each field by name) control characters in text."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > limits.max_bytes:
+        raise ImportRejected.one(
+            None, None, f"filen er {_size_text(len(raw))}; der kan højst indlæses "
+            f"{_size_text(limits.max_bytes)} ad gangen. Del filen op.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected.one(None, None, "JSON-filen er ikke gemt som UTF-8.") from exc
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ImportRejected.one(
+                    None, None, f"JSON-filen er indlejret mere end {MAX_JSON_DEPTH} niveauer "
+                    "dybt; det ligner ikke en eksport.")
+        elif ch in "]}":
+            depth -= 1
+    if "\x00" in text:
+        raise ImportRejected.one(None, None, "filen indeholder binære data (NUL-tegn).")
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ImportRejected.one(line, None, "filen er ikke gyldig JSON.") from exc
+    if check_text and _has_control_text(doc):  # "\u0000" and friends, written as JSON escapes
+        raise ImportRejected.one(None, None, "filen indeholder tekst med usynlige styretegn "
+                                 "(fx NUL).")
+    return doc
+
+
+def _has_control_text(value: object) -> bool:
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, dict):
+        return any(_has_control_text(k) or _has_control_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_control_text(v) for v in value)
+    return False

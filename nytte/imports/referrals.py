@@ -24,7 +24,14 @@ from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
-from nytte.imports.cells import CellValue, as_text, parse_date, parse_decimal, parse_int
+from nytte.imports.cells import (
+    CellValue,
+    as_text,
+    normalise_case_ref,
+    parse_date,
+    parse_decimal,
+    parse_int,
+)
 from nytte.imports.errors import ImportProblem, ImportRejected
 from nytte.imports.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
 from nytte.models import Participant, Referral, Team, Unit
@@ -119,7 +126,8 @@ class ReferralRow(BaseModel):
     @field_validator("case_ref", mode="before")
     @classmethod
     def _case_ref(cls, v: CellValue) -> str:
-        text = as_text(v) or ""
+        # "sag-0253-1" and "SAG-0253-1" are one citizen, not two.
+        text = normalise_case_ref(v)
         if find_cpr_like(text):
             raise ValueError("ligner et CPR-nummer; brug sagsreferencen fra sagssystemet")
         if not _CASE_REF_RE.match(text):

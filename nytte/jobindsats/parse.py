@@ -8,14 +8,14 @@ message naming what is missing.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from nytte.imports.errors import ImportRejected
+from nytte.imports.reader import MB, Limits, csv_records
 from nytte.jobindsats.errors import JobindsatsImportError, JobindsatsLayoutError
 from nytte.jobindsats.periods import parse_period
 
@@ -204,6 +204,11 @@ def _row_observations(
     return obs
 
 
+# An export of a few years for all municipalities stays far below this.
+JOBINDSATS_LIMITS = Limits(max_bytes=20 * MB, max_rows=200_000, max_columns=60,
+                           max_cell_chars=500)
+
+
 def observations_from_csv(
     content: bytes, resolver: AreaResolver, *, filename: str = "CSV-filen"
 ) -> list[Observation]:
@@ -212,14 +217,12 @@ def observations_from_csv(
     Title lines above the header are skipped. All or nothing: the first bad row
     raises JobindsatsImportError naming the row (as numbered in the file) and field.
     """
+    # The one hardened reader: size limit, encoding, strict quoting, control characters.
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 maps nearly all bytes
-            raise JobindsatsImportError(f"{filename} kan ikke læses som tekst.") from exc
-    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+        records, _, _ = csv_records(content, JOBINDSATS_LIMITS, ";")
+    except ImportRejected as exc:
+        raise JobindsatsImportError(f"{filename}: {exc.problems[0].text}") from exc
+    lines = [cells for _, cells in records]
     header_at = None
     for i, cells in enumerate(lines[:30]):
         folded = [_fold(c) for c in cells]
@@ -245,7 +248,7 @@ def observations_from_csv(
             continue
         if len(cells) == 1 and not re.search(r"\d{4}", cells[0]):
             continue  # a footnote line ("Kilde: ...")
-        n = i + 1
+        n = records[i][0]  # the row as numbered in the file
         if len(cells) < len(header):
             raise JobindsatsImportError(
                 f"{filename}, række {n}: har {len(cells)} felter, overskriften har {len(header)}."

@@ -3,7 +3,7 @@
 
 import nytte.models.council  # noqa: F401  (the council area's tables, issue 5)
 from nytte.models.attendance import ABSENT, PRESENT, Attendance
-from nytte.models.audit import AuditEvent
+from nytte.models.audit import AuditEvent, AuditNote
 from nytte.models.base import Base
 from nytte.models.codes import CodeValue
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
@@ -17,6 +17,7 @@ __all__ = [
     "WEEKDAY_COLUMNS",
     "Attendance",
     "AuditEvent",
+    "AuditNote",
     "Base",
     "ClosingDay",
     "CodeValue",

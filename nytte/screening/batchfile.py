@@ -8,12 +8,20 @@ is returned: every problem is reported with its row and field.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from nytte.imports.errors import ImportRejected
+from nytte.imports.reader import (
+    MB,
+    Limits,
+    Table,
+    canonical_columns,
+    cell_problems,
+    normalise_header,
+    read_json,
+    read_table,
+)
 from nytte.screening.proposal import FIELDS, ProposalError, TaskProposal, parse_proposal
 
 MAX_ROWS = 100_000
@@ -43,72 +51,49 @@ class BatchFileError(ValueError):
         self.problems = problems
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; Danish Windows files fall back to cp1252/Latin-1."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+# The one hardened reader (nytte.imports.reader) with this file's sizes: a task list
+# may be long, and a description longer than a spreadsheet cell of a roll.
+LIMITS = Limits(max_bytes=20 * MB, max_rows=MAX_ROWS, max_columns=len(FIELDS) + 5,
+                max_cell_chars=4000)
+# P-numbers are ten digits and checked by the proposal itself; no CPR test on them.
+CPR_EXEMPT = ("p_number",)
 
 
 def _file_error(message: str) -> BatchFileError:
     return BatchFileError([RowProblem(0, "", message)])
 
 
-def _rows_from_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
-    lines = text.splitlines()
-    header_line = next((ln for ln in lines if ln.strip()), "")
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, Any]]] = []
-    problems: list[RowProblem] = []
-    for record in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue  # blank line
-        if header is None:
-            header = [h.strip().lstrip("\ufeff") for h in record]
-            seen: set[str] = set()
-            for name in header:
-                if not name:
-                    problems.append(
-                        RowProblem(0, "", "Overskriftslinjen har en tom kolonne.", line))
-                elif name in seen:
-                    problems.append(RowProblem(0, name, f"Kolonnen '{name}' står to gange i "
-                                                        "overskriftslinjen.", line))
-                elif name not in FIELDS:
-                    problems.append(RowProblem(0, name, f"Ukendt kolonne '{name}'; tilladte "
-                                                        f"kolonner: {', '.join(FIELDS)}.", line))
-                seen.add(name)
-            if problems:
-                raise BatchFileError(problems)
-            continue
-        row_no = len(rows) + 1
-        if len(record) != len(header):
-            problems.append(RowProblem(row_no, "", f"Rækken har {len(record)} felter, men "
-                                                   f"overskriften har {len(header)}.", line))
-            rows.append((line, {}))
-            continue
-        rows.append((line, dict(zip(header, record, strict=True))))
-        if len(rows) > MAX_ROWS:
-            raise _file_error(f"Filen har mere end {MAX_ROWS} rækker.")
-    if header is None:
-        raise _file_error("Filen er tom.")
-    if problems:
-        raise BatchFileError(problems)
-    return rows
+def _from_rejected(exc: ImportRejected, lines: dict[int, int] | None = None) -> BatchFileError:
+    """The reader's problems (file line numbers) as this module's (task numbers)."""
+    problems = []
+    for prob in exc.problems:
+        line = prob.row
+        task = (lines or {}).get(line or 0, (line - 1) if line and line > 1 else 0)
+        message = prob.message[:1].upper() + prob.message[1:]
+        if prob.field and task == 0:
+            message = f"Kolonnen '{prob.field}': {prob.message}"
+        problems.append(RowProblem(task, prob.field or "", message, line))
+    return BatchFileError(problems)
 
 
-def _rows_from_json(text: str) -> list[tuple[int | None, dict[str, Any]]]:
+def _rows_from_csv(data: bytes) -> list[tuple[int | None, dict[str, Any]]]:
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _file_error(f"Filen er ikke gyldig JSON (linje {exc.lineno}: {exc.msg}).") from exc
+        table = canonical_columns(read_table(data, "opgaver.csv", LIMITS),
+                                  {normalise_header(f): f for f in FIELDS}, ())
+    except ImportRejected as exc:
+        raise _from_rejected(exc) from exc
+    lines = {line: n for n, (line, _) in enumerate(table.rows, start=1)}
+    problems = cell_problems(table, LIMITS, cpr_exempt=CPR_EXEMPT)
+    if problems:
+        raise _from_rejected(ImportRejected(problems), lines)
+    return [(line, {k: v for k, v in values.items()}) for line, values in table.rows]
+
+
+def _rows_from_json(data: bytes) -> list[tuple[int | None, dict[str, Any]]]:
+    try:
+        doc = read_json(data, LIMITS, check_text=False)  # checked per field below
+    except ImportRejected as exc:
+        raise _from_rejected(exc) from exc
     if not isinstance(doc, list):
         raise _file_error("JSON-filen skal indeholde en liste af opgaver.")
     if len(doc) > MAX_ROWS:
@@ -117,17 +102,22 @@ def _rows_from_json(text: str) -> list[tuple[int | None, dict[str, Any]]]:
                 for n, item in enumerate(doc, start=1) if not isinstance(item, dict)]
     if problems:
         raise BatchFileError(problems)
+    # The same text checks as a CSV cell (control characters, CPR, formulas, length).
+    table = Table(list(FIELDS), [(n, item) for n, item in enumerate(doc, start=1)], "json")
+    cell = cell_problems(table, LIMITS, cpr_exempt=CPR_EXEMPT)
+    if cell:
+        raise BatchFileError([RowProblem(p.row or 0, p.field or "", p.message) for p in cell])
     return [(None, item) for item in doc]
 
 
 def read_proposals(data: bytes, filename: str = "") -> list[TaskProposal]:
     """Every proposal in the file, in input order; BatchFileError if any row is wrong."""
-    text = decode(data)
-    if not text.strip():
+    if not data.strip():
         raise _file_error("Filen er tom.")
-    is_json = filename.lower().endswith(".json") or text.lstrip().startswith(("[", "{"))
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    is_json = filename.lower().endswith(".json") or head in (b"[", b"{")
     rows: list[tuple[int | None, dict[str, Any]]]
-    rows = list(_rows_from_json(text)) if is_json else list(_rows_from_csv(text))
+    rows = _rows_from_json(data) if is_json else _rows_from_csv(data)
     if not rows:
         raise _file_error("Filen indeholder ingen opgaver.")
     proposals: list[TaskProposal] = []

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.core import clock
+from nytte.imports.errors import ImportRejected
+from nytte.imports.reader import MB, Limits, read_json
 from nytte.privacy import ensure_no_cpr
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
 
@@ -215,15 +217,17 @@ def export_document(decisions: list[PrecedentDecision], municipality_code: str |
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
+PRECEDENT_LIMITS = Limits(max_bytes=50 * MB)
 _REQUIRED = ("ref", "municipality_code", "title", "description", "verdict")
 
 
 def read_export(raw: bytes | str) -> list[PrecedentDecision]:
     """Parse and validate a precedent file; all-or-nothing, Danish messages per entry."""
+    # The one hardened reader: size limit, nesting depth, encoding, valid JSON.
     try:
-        doc = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PrecedentFileError(f"Filen er ikke gyldig JSON: {exc}") from exc
+        doc = read_json(raw, PRECEDENT_LIMITS)
+    except ImportRejected as exc:
+        raise PrecedentFileError(exc.problems[0].text) from exc
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise PrecedentFileError("Filen er ikke en præcedensfil fra Nytte (format mangler).")
     if doc.get("version") != EXPORT_VERSION:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nytte.access import requires
-from nytte.audit import record
+from nytte.audit import record, shown
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
 from nytte.exports import to_csv_bytes
@@ -92,7 +92,7 @@ def search_audit(
     stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
     return [
         AuditRow(e.id, e.occurred_at, e.actor, e.actor_role, e.action, e.entity, e.entity_id,
-                 e.participant_id, e.reason, e.old, e.new)
+                 e.participant_id, *shown(e))
         for e in session.scalars(stmt)
     ]
 
@@ -127,10 +127,15 @@ def export_audit_search(session: Session, principal: Principal, flt: AuditFilter
     """The search result as CSV (formulas neutralised); the export itself is audited."""
     rows = search_audit(session, principal, flt)
     data = to_csv_bytes([audit_row_cells(r) for r in rows], AUDIT_CSV_COLUMNS)
+    # A search by case reference is about that person: the event names them by id and
+    # keeps the reference in its note, which retention blanks.
+    person = (_participant_by_case_ref(session, principal, flt.case_ref)
+              if flt.case_ref.strip() else None)
     record(
         session, principal, "export_audit", "audit_event", "",
         new={"rows": len(rows), "filter": {k: (v.isoformat() if isinstance(v, date) else v)
                                            for k, v in vars(flt).items() if v}},
+        participant_id=None if person is None else person.id,
     )
     session.flush()
     return data
@@ -221,10 +226,10 @@ def export_participant_history(
                 "Handling": e.action,
                 "Objekt": e.entity,
                 "Id": e.entity_id,
-                "Begrundelse": e.reason,
-                "Før": json.dumps(e.old, ensure_ascii=False) if e.old else "",
-                "Efter": json.dumps(e.new, ensure_ascii=False) if e.new else "",
-            } for e in events],
+                "Begrundelse": reason,
+                "Før": json.dumps(old, ensure_ascii=False) if old else "",
+                "Efter": json.dumps(new, ensure_ascii=False) if new else "",
+            } for e in events for reason, old, new in [shown(e)]],
             ["Tidspunkt (UTC)", "Rolle", "Handling", "Objekt", "Id", "Begrundelse", "Før",
              "Efter"],
         ),
