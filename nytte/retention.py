@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
+from nytte.core.data_version import Area, changed
 from nytte.models import Attendance, Participant, Referral
 from nytte.models.base import utcnow
 
@@ -142,5 +143,6 @@ def anonymise_expired(
             municipality_code=muni,
             reason=f"Opbevaringsperiode udløbet ({months} måneder efter forløbets afslutning)",
         )
+    changed(session, Area.ATTENDANCE, Area.REFERRALS)
     session.flush()
     return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})

@@ -12,7 +12,8 @@ from nytte.attendance.notices import DISCLAIMER, record_export, to_csv, to_pdf, 
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
-from pages.attendance_data import cached_notices, definition_popover, period_filter, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_popover, period_filter, unit_filter
 from pages.common import db_session, guard
 
 
@@ -42,7 +43,7 @@ def render() -> None:
         "Medtag »Syg (meldt efter mødetid)« (rådgiveren vurderer)", key="fravaer:judged"
     )
     try:
-        df = cached_notices(principal, unit_id, start, end, judged)
+        df = cache.notices(principal, unit_id, start, end, judged)
     except AccessDenied as exc:
         st.error(str(exc))
         return

@@ -11,7 +11,8 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
-from pages.attendance_data import cached_at_risk, definition_popover, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_popover, unit_filter
 from pages.common import guard
 
 
@@ -26,7 +27,7 @@ def render() -> None:
     today = clock.today()
     unit_id = unit_filter(principal, "risikoliste:unit")
     try:
-        result = cached_at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))
+        result = cache.at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))
     except AccessDenied as exc:
         st.error(str(exc))
         return

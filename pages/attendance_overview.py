@@ -11,7 +11,8 @@ import streamlit as st
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
-from pages.attendance_data import cached_attendance, definition_popover, period_filter, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_popover, period_filter, unit_filter
 from pages.common import guard
 
 
@@ -36,7 +37,7 @@ def render() -> None:
     with c2:
         start, end = period_filter("fremmoedeoverblik:period", 182, today)
     try:
-        dash = cached_attendance(principal, unit_id, start, end)
+        dash = cache.attendance(principal, unit_id, start, end)
     except AccessDenied as exc:
         st.error(str(exc))
         return

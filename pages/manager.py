@@ -9,14 +9,13 @@ import plotly.express as px
 import streamlit as st
 
 from nytte import kpis
-from nytte.auth import Principal, Role
+from nytte.auth import Principal
 from nytte.council import periods
-from nytte.council.data_range import latest_attendance_day
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
-from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
 from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
+from pages._ui import cache
 from pages.common import db_session, guard
 
 KINDS = ("måned", "kvartal", "år")
@@ -26,29 +25,6 @@ COMPOSITION_TITLES = {
     "gender": ("Køn", {"K": "Kvinder", "M": "Mænd"}),
     "age": ("Alder", {}),
 }
-
-
-@st.cache_data(ttl=300, max_entries=200, show_spinner=False)
-def _overview(
-    user: str, municipality: str | None, units: tuple[int, ...], role: str,
-    start: date, end: date, unit_id: int | None, team_id: int | None,
-) -> Overview:
-    # The principal's scope is the cache key: a cached result is never shared
-    # across municipalities or coordinators.
-    principal = Principal(user_id=user, name=user, role=Role(role),
-                          municipality_code=municipality, unit_ids=frozenset(units))
-    with db_session() as session:
-        return manager_overview(session, principal, periods.Period(start, end),
-                                unit_id=unit_id, team_id=team_id)
-
-
-@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _choices(user: str, municipality: str | None, units: tuple[int, ...],
-             role: str) -> tuple[date | None, list[UnitChoice]]:
-    principal = Principal(user_id=user, name=user, role=Role(role),
-                          municipality_code=municipality, unit_ids=frozenset(units))
-    with db_session() as session:
-        return latest_attendance_day(session), units_and_teams(session, principal)
 
 
 def _fmt(key: str, value: float | None) -> str:
@@ -71,8 +47,7 @@ def _delta(key: str, now: float | None, before: float | None) -> str | None:
 def render() -> None:
     principal: Principal = guard("ledelse")
     st.title("Ledelsesoverblik")
-    latest, units = _choices(principal.user_id, principal.municipality_code,
-                             tuple(sorted(principal.unit_ids)), principal.role.value)
+    latest, units = cache.manager_choices(principal)
     if latest is None:
         st.info("Der er endnu ingen fremmøderegistreringer at vise nøgletal for.")
         return
@@ -94,9 +69,7 @@ def render() -> None:
                            key="ledelse_team", disabled=unit_id is None)
     if unit_id is None:
         team_id = None
-    ov = _overview(principal.user_id, principal.municipality_code,
-                   tuple(sorted(principal.unit_ids)), principal.role.value,
-                   period.start, period.end, unit_id, team_id)
+    ov = cache.overview(principal, period.start, period.end, unit_id, team_id)
     st.caption(
         f"{ov.scope_label} · {ov.period.label}. Pilen viser ændringen fra forrige periode "
         f"({ov.previous.label}); tabellen nedenfor også samme periode sidste år "
@@ -162,7 +135,6 @@ def _follow_up(principal: Principal) -> None:
                 st.error(str(exc))
             else:
                 st.success(f"{result.saved} opfølgninger gemt fra {result.rows} rækker.")
-                _overview.clear()
 
 
 def _evaluation(principal: Principal, latest: date) -> None:

@@ -12,7 +12,8 @@ from nytte.attendance.funnel import DIMENSIONS, STEP_LABELS, STEPS
 from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
-from pages.attendance_data import cached_funnel, definition_popover, period_filter, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_popover, period_filter, unit_filter
 from pages.common import guard
 
 
@@ -39,7 +40,7 @@ def render() -> None:
         weeks = r2.number_input("Over antal uger", 1, 12, 4, key="tragt:weeks")
         min_days = r3.number_input("Mindst antal forventede dage", 1, 60, 8, key="tragt:min")
     try:
-        funnel = cached_funnel(
+        funnel = cache.funnel(
             principal, unit_id, dimension, start, end, share / 100, int(weeks), int(min_days)
         )
     except (AccessDenied, ValueError) as exc:

@@ -26,7 +26,6 @@ from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
 from nytte.models import ABSENT, PRESENT
-from pages.attendance_data import clear_attendance_caches
 from pages.common import db_session, guard
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
@@ -236,7 +235,6 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         except AccessDenied as exc:
             st.error(str(exc))
             return
-        clear_attendance_caches()
         for key in (ap_key, abs_key, f"{PREFIX}:reason:{ctx}"):
             st.session_state.pop(key, None)
         st.session_state[gen_key] = gen + 1
@@ -271,7 +269,6 @@ def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
         except RollError as exc:
             _show_errors(exc)
             return
-        clear_attendance_caches()
         st.success(
             f"Importeret: {fmt_int(result.created)} nye, {fmt_int(result.corrected)} rettet, "
             f"{fmt_int(result.unchanged)} uændret."

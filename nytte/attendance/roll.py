@@ -24,6 +24,7 @@ from nytte.attendance.course_length import CourseStatus, course_status
 from nytte.audit import record
 from nytte.auth import Principal, Role, require_unit
 from nytte.calendar import closed_reason
+from nytte.core.data_version import Area, changed
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import ABSENT, PRESENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
 from nytte.privacy import looks_like_cpr
@@ -438,6 +439,8 @@ def apply_plan(
         result.corrected += 1
         result.changed_referrals.append(row.referral_id)
     result.unchanged += plan.unchanged
+    if plan.inserts or plan.updates:
+        changed(session, Area.ATTENDANCE)
 
 
 def flush_or_conflict(session: Session) -> None:

@@ -19,6 +19,7 @@ from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
+from nytte.core.data_version import Area, changed
 from nytte.models import Participant, Referral
 from nytte.models.council import ExitFollowUp
 from nytte.privacy import PersonalDataError, ensure_no_cpr
@@ -124,4 +125,5 @@ def import_follow_ups(session: Session, principal: Principal, content: bytes,
                                  source="CSV-import"))
     record(session, principal, "follow_up_imported", "referral", "",
            new={"rows": rows, "saved": len(found)})
+    changed(session, Area.FOLLOW_UP)
     return FollowUpResult(rows, len(found))

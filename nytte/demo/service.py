@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from nytte.config import ConfigError
+from nytte.core.data_version import Area, changed
 from nytte.db import check_database
 from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
@@ -50,4 +51,5 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
 
     with engine.begin() as conn:
         refresh_all(conn)
+        changed(conn, *Area)
     return counts

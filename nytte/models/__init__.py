@@ -6,6 +6,7 @@ from nytte.models.attendance import ABSENT, PRESENT, Attendance
 from nytte.models.audit import AuditEvent
 from nytte.models.base import Base
 from nytte.models.codes import CodeValue
+from nytte.models.data_version import DataVersion
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral
 from nytte.models.screening import ConsultationAttachment, PrecedentImport
@@ -22,6 +23,7 @@ __all__ = [
     "CodeValue",
     "Consultation",
     "ConsultationAttachment",
+    "DataVersion",
     "MunicipalPolicy",
     "Municipality",
     "Participant",

@@ -17,6 +17,7 @@ from nytte.access import PERSON_LEVEL, requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_unit
 from nytte.concurrency import apply_versioned
+from nytte.core.data_version import Area, changed
 from nytte.models import WEEKDAY_COLUMNS, Participant, Referral, Team, Unit
 from nytte.reference import code_labels
 from nytte.services.org import visible_unit_ids
@@ -177,6 +178,7 @@ def update_referral(
             session, principal, "update", "referral", ref.id,
             old=_jsonable(old), new=_jsonable(changes), participant_id=ref.participant_id,
         )
+        changed(session, Area.REFERRALS)
         session.flush()
     return get_referral(session, principal, referral_id)
 
