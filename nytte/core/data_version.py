@@ -29,7 +29,17 @@ class Area(StrEnum):
 
 
 def changed(db: Session | Connection, *areas: Area) -> None:
-    """Bump the areas' counters in the caller's transaction (sorted: no deadlocks)."""
+    """Bump the areas' counters in the caller's transaction (sorted: no deadlocks).
+
+    It does not flush the session: the caller's own flush reports its conflicts."""
+    if isinstance(db, Session):
+        with db.no_autoflush:
+            _bump(db, areas)
+    else:
+        _bump(db, areas)
+
+
+def _bump(db: Session | Connection, areas: tuple[Area, ...]) -> None:
     for area in sorted(set(areas)):
         done = db.execute(
             update(DataVersion)
