@@ -154,8 +154,3 @@ class JobindsatsFetch(Base):
     latest_month: Mapped[date | None] = mapped_column(Date, nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
 
-
-# Keep the summaries current after every ORM write, wherever it happens.
-from nytte.council.hooks import install_session_hooks  # noqa: E402
-
-install_session_hooks()
