@@ -14,8 +14,8 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
-from nytte.attendance.bench import add_team_of, demo_database
 from nytte.db import make_engine, session_scope
+from nytte.demo.database import add_team_of, demo_database
 from nytte.models import ABSENT, PRESENT, Attendance, Participant
 from tests.server import running_app, wait_for_run
 
