@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied, Principal
+from nytte.config import RetentionSettings
 from nytte.formats import fmt_datetime, fmt_int
-from nytte.retention import RetentionSettings
 from nytte.services.audit_log import (
     AuditFilter,
     audit_actions,

@@ -12,6 +12,8 @@ import streamlit as st
 from nytte.attendance.course_length import OK, OVER
 from nytte.attendance.definitions import definition
 from nytte.attendance.roll import (
+    ABSENT,
+    PRESENT,
     STATUS_LABELS,
     RollEntry,
     RollError,
@@ -25,7 +27,6 @@ from nytte.attendance.roll_import import COLUMNS, import_paper_roll
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
-from nytte.models import ABSENT, PRESENT
 from pages.common import db_session, guard
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}

@@ -26,7 +26,9 @@ from nytte.auth import Principal, Role, require_unit
 from nytte.calendar import closed_reason
 from nytte.core.data_version import Area, changed
 from nytte.formats import fmt_date, fmt_decimal
-from nytte.models import ABSENT, PRESENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
+from nytte.models import Attendance, ClosingDay, Participant, Referral, Team, Unit
+from nytte.models.attendance import ABSENT as ABSENT
+from nytte.models.attendance import PRESENT as PRESENT
 from nytte.privacy import looks_like_cpr
 from nytte.reference import codes_valid_on
 

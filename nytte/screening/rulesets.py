@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from nytte.config import load_settings
 from nytte.screening.vocabulary import CONSULTATION_LEVELS, CRITERION_IDS
 
 RULESET_DIR_ENV = "NYTTE_RULESET_DIR"
@@ -151,8 +151,8 @@ class RuleSet(_Strict):
 def _ruleset_dir(directory: Path | None) -> Path:
     if directory is not None:
         return directory
-    env = os.environ.get(RULESET_DIR_ENV)
-    return Path(env) if env else DEFAULT_RULESET_DIR
+    configured = load_settings().ruleset_dir
+    return configured if configured is not None else DEFAULT_RULESET_DIR
 
 
 def load_rulesets_from(directory: Path) -> tuple[RuleSet, ...]:

@@ -18,7 +18,8 @@ from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_unit
 from nytte.concurrency import apply_versioned
 from nytte.core.data_version import Area, changed
-from nytte.models import WEEKDAY_COLUMNS, Participant, Referral, Team, Unit
+from nytte.models import Participant, Referral, Team, Unit
+from nytte.models.people import WEEKDAY_COLUMNS as WEEKDAY_COLUMNS
 from nytte.reference import code_labels
 from nytte.services.org import visible_unit_ids
 from nytte.validation import ShortText
