@@ -169,3 +169,16 @@ def test_settings_are_read_in_one_place() -> None:
             if needle in text and (module, needle) not in allowed:
                 found.add(f"{module}: {needle}")
     assert sorted(found) == []
+
+
+def test_one_csv_writer() -> None:
+    """Every CSV leaves through nytte/exports.py (formula cells neutralised)."""
+    found = set()
+    for module, path in {**_sources("nytte"), **_sources("pages")}.items():
+        if module == "nytte.exports":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ("csv.writer", "csv.DictWriter", ".to_csv("):
+            if needle in text:
+                found.add(f"{module}: {needle}")
+    assert sorted(found) == []
