@@ -182,3 +182,15 @@ def test_one_csv_writer() -> None:
             if needle in text:
                 found.add(f"{module}: {needle}")
     assert sorted(found) == []
+
+
+def test_one_answer_to_which_units_a_user_may_see() -> None:
+    """The coordinator's unit list is read in nytte/org/scope.py (and auth's one-row
+    check), never filtered by hand in a feature."""
+    found = set()
+    for module, path in _sources("nytte").items():
+        if module in ("nytte.org.scope", "nytte.auth"):
+            continue
+        if "principal.unit_ids" in path.read_text(encoding="utf-8"):
+            found.add(module)
+    assert sorted(found) == []
