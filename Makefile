@@ -40,7 +40,7 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check nytte pages app.py tests scripts bench
 
 typecheck: $(DEV_STAMP)
-	$(VENV)/bin/mypy nytte
+	$(VENV)/bin/mypy nytte pages app.py tests bench
 
 ## audit: known vulnerabilities in the pinned dependencies (pip-audit). Fails on a known
 ## vulnerability, and also when any package could not be checked (pip-audit itself would

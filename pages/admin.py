@@ -103,14 +103,14 @@ def _subject_access(principal: Principal) -> None:
             st.error(md_escape(str(exc)))  # the message quotes what the user typed
             return
         st.session_state[EXPORT_KEY] = export
-    export = st.session_state.get(EXPORT_KEY)
-    if export is not None:
+    shown = st.session_state.get(EXPORT_KEY)
+    if shown is not None:
         st.success(
-            f"Udtræk klar: {fmt_int(export.counts['referrals'])} henvisninger, "
-            f"{fmt_int(export.counts['attendance'])} fremmøderegistreringer, "
-            f"{fmt_int(export.counts['events'])} hændelser."
+            f"Udtræk klar: {fmt_int(shown.counts['referrals'])} henvisninger, "
+            f"{fmt_int(shown.counts['attendance'])} fremmøderegistreringer, "
+            f"{fmt_int(shown.counts['events'])} hændelser."
         )
         st.download_button(
-            "Hent udtræk (zip)", export.data, file_name=export.filename,
+            "Hent udtræk (zip)", shown.data, file_name=shown.filename,
             mime="application/zip", key="access_download",
         )

@@ -58,10 +58,11 @@ def render() -> None:
     default = 1 if options[0].end > latest and len(options) > 1 else 0
     period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
                           key="ledelse_period")
-    unit_labels = {None: "Hele kommunen", **{u: name for u, name, _ in units}}
+    unit_labels: dict[int | None, str] = {None: "Hele kommunen"}
+    unit_labels.update({u: name for u, name, _ in units})
     unit_id = c3.selectbox("Enhed", list(unit_labels), format_func=lambda u: unit_labels[u],
                            key="ledelse_unit")
-    teams = {None: "Alle hold"}
+    teams: dict[int | None, str] = {None: "Alle hold"}
     for u, _, ts in units:
         if u == unit_id:
             teams.update(dict(ts))

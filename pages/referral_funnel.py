@@ -31,8 +31,8 @@ def render() -> None:
     with c2:
         start, end = period_filter("tragt:period", 365, today)
     with c3:
-        dimension = st.selectbox(
-            "Opdel efter", list(DIMENSIONS), format_func=DIMENSIONS.get, key="tragt:dim"
+        dimension: str = st.selectbox(
+            "Opdel efter", list(DIMENSIONS), format_func=lambda d: DIMENSIONS[d], key="tragt:dim"
         )
     with st.expander("Regel for stabilt fremmøde"):
         r1, r2, r3 = st.columns(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ NOT_DEMO = AuditEvent.actor != "demo-screening"
 
 
 @pytest.fixture(scope="module")
-def db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with writable_copy(demo_sqlite, tmp_path_factory.mktemp("guard")) as engine:
-        yield engine  # type: ignore[misc]
+        yield engine
 
 
 def test_unaudited_orm_write_is_refused(db: Engine) -> None:
