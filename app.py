@@ -51,7 +51,7 @@ from pages.common import PRINCIPAL_KEY, db_session, engine
 RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
-    # Attendance and capacity (issue 3)
+    # Attendance and capacity
     "fremmoedeoverblik": attendance_overview.render,
     "kapacitet": capacity.render,
     "tragt": referral_funnel.render,

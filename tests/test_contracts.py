@@ -194,3 +194,22 @@ def test_one_answer_to_which_units_a_user_may_see() -> None:
         if "principal.unit_ids" in path.read_text(encoding="utf-8"):
             found.add(module)
     assert sorted(found) == []
+
+
+def test_the_code_cites_nothing_outside_the_repository() -> None:
+    """Sources are described in docs/ (docs/domain.md); comments name no issue numbers."""
+    import re
+
+    pattern = re.compile(r"DOMAIN\.md|\.\./shared|\.\./seeds|(?i:\bissues? #?\d)")
+    found = []
+    paths = [p for d in ("nytte", "pages", "tests", "bench", "data", "docs", "scripts",
+                         "migrations") for p in (ROOT / d).rglob("*")]
+    for path in [*paths, ROOT / "app.py", ROOT / "README.md", ROOT / "Makefile"]:
+        if not path.is_file() or path.suffix not in ("", ".py", ".md", ".yaml", ".csv", ".toml"):
+            continue
+        if path == Path(__file__):
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{n}")
+    assert found == []

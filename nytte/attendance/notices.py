@@ -3,7 +3,7 @@
 Each unexcused absence, with the date, the expected and attended hours and the
 reason recorded, goes on a list the caseworker can take into the case file. The
 unit records; it never sanctions: the caseworker decides, after hearing the citizen
-(aktivloven §§ 35-40 a, DOMAIN.md § 8).
+(aktivloven §§ 35-40 a, docs/domain.md § 8).
 
 Exports neutralise cells that a spreadsheet would read as a formula (CSV/formula
 injection): a note typed as "=HYPERLINK(...)" must stay text."""

@@ -2,7 +2,7 @@
 
 Endpoints: ``tables`` (the list), ``table/{id}`` (a table's metadata) and
 ``data/{id}`` (figures as ``columns`` and ``rows``), all with ``format=json`` and
-the header ``Authorization: Bearer <token>`` (DOMAIN.md § 11). The token is issued
+the header ``Authorization: Bearer <token>`` (docs/domain.md § 11). The token is issued
 by STAR; we read it from the environment or the app's secrets, never from code.
 """
 

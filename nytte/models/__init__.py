@@ -1,7 +1,7 @@
 """SQLAlchemy models. Import every model module here so Base.metadata is complete
 (Alembic autogenerate and tests rely on it)."""
 
-import nytte.models.council  # noqa: F401  (the council area's tables, issue 5)
+import nytte.models.council  # noqa: F401  (the council area's tables)
 from nytte.models.attendance import ABSENT, PRESENT, Attendance
 from nytte.models.audit import AuditEvent
 from nytte.models.base import Base

@@ -1,4 +1,4 @@
-"""Tables of the council and KPI area (issue 5): summaries and Jobindsats figures.
+"""Tables of the council and KPI area: summaries and Jobindsats figures.
 
 The summaries are derived data, rebuilt from attendance and referrals by
 nytte.council.summary; they exist so the regional comparison reads a few thousand

@@ -1,6 +1,6 @@
 """Effective-dated rule sets for task screening, loaded from ``data/rulesets/*.yaml``.
 
-The protective rules changed on 1 July 2025 (DOMAIN.md § 7), and some of their
+The protective rules changed on 1 July 2025 (docs/domain.md § 7), and some of their
 numbers are unverified. They therefore live as data with a source and a
 ``verified`` flag for every rule, and every screening stores the id of the rule
 set it was judged under. A task's start date picks the rule set.
