@@ -213,3 +213,17 @@ def test_the_code_cites_nothing_outside_the_repository() -> None:
             if pattern.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{n}")
     assert found == []
+
+
+def test_one_font_strategy_for_every_pdf() -> None:
+    """Every PDF registers the shipped fonts through nytte/io/pdf.py; none looks for a
+    system font or falls back to a Latin-1 core font."""
+    found = set()
+    for module, path in _sources("nytte").items():
+        if module == "nytte.io.pdf":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in (".add_font(", "/usr/share/fonts", "Helvetica"):
+            if needle in text:
+                found.add(f"{module}: {needle}")
+    assert sorted(found) == []
