@@ -19,11 +19,9 @@ from sqlalchemy import Engine
 
 from nytte.auth import Role
 from nytte.core.data_version import Area, versions
-from nytte.db import dispose_engines, make_engine, session_scope
-from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
+from nytte.db import dispose_engines, session_scope
 from tests.apptest_helpers import open_page
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.conftest import _migrated_demo, create_pg_database, drop_pg_database
 from tests.replica_scenarios import ROLL_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +33,7 @@ def shared_pg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     import streamlit as st
 
     url, name = create_pg_database()
-    engine = make_engine(url)
-    upgrade(engine)
-    fill_demo(engine, "demo", seed=1)
+    engine = _migrated_demo(url)
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     st.cache_data.clear()

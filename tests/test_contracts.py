@@ -171,17 +171,22 @@ def test_settings_are_read_in_one_place() -> None:
     assert sorted(found) == []
 
 
+def _mentions(tops: tuple[str, ...], needles: tuple[str, ...], owners: set[str]) -> list[str]:
+    """Where outside ``owners`` the source of ``tops`` mentions any of ``needles``."""
+    found = set()
+    for top in tops:
+        for module, path in _sources(top).items():
+            if module in owners:
+                continue
+            text = path.read_text(encoding="utf-8")
+            found |= {f"{module}: {n}" for n in needles if n in text}
+    return sorted(found)
+
+
 def test_one_csv_writer() -> None:
     """Every CSV leaves through nytte/exports.py (formula cells neutralised)."""
-    found = set()
-    for module, path in {**_sources("nytte"), **_sources("pages")}.items():
-        if module == "nytte.exports":
-            continue
-        text = path.read_text(encoding="utf-8")
-        for needle in ("csv.writer", "csv.DictWriter", ".to_csv("):
-            if needle in text:
-                found.add(f"{module}: {needle}")
-    assert sorted(found) == []
+    assert _mentions(("nytte", "pages"), ("csv.writer", "csv.DictWriter", ".to_csv("),
+                     {"nytte.exports"}) == []
 
 
 def test_one_answer_to_which_units_a_user_may_see() -> None:
@@ -218,12 +223,5 @@ def test_the_code_cites_nothing_outside_the_repository() -> None:
 def test_one_font_strategy_for_every_pdf() -> None:
     """Every PDF registers the shipped fonts through nytte/io/pdf.py; none looks for a
     system font or falls back to a Latin-1 core font."""
-    found = set()
-    for module, path in _sources("nytte").items():
-        if module == "nytte.io.pdf":
-            continue
-        text = path.read_text(encoding="utf-8")
-        for needle in (".add_font(", "/usr/share/fonts", "Helvetica"):
-            if needle in text:
-                found.add(f"{module}: {needle}")
-    assert sorted(found) == []
+    assert _mentions(("nytte",), (".add_font(", "/usr/share/fonts", "Helvetica"),
+                     {"nytte.io.pdf"}) == []
