@@ -69,7 +69,7 @@ def _audit_search(principal: Principal) -> None:
     if not rows:
         return
     table = pd.DataFrame(
-        [{**audit_row_cells(r), "Tidspunkt (UTC)": fmt_datetime(r.occurred_at)} for r in rows]
+        [{**audit_row_cells(r), "Tidspunkt": fmt_datetime(r.occurred_at)} for r in rows]
     )
     st.dataframe(table, hide_index=True, width="stretch")
     if st.button("Eksportér resultatet (CSV)", key="audit_export"):

@@ -225,3 +225,14 @@ def test_one_font_strategy_for_every_pdf() -> None:
     system font or falls back to a Latin-1 core font."""
     assert _mentions(("nytte",), (".add_font(", "/usr/share/fonts", "Helvetica"),
                      {"nytte.io.pdf"}) == []
+
+
+def test_times_are_shown_in_danish_time() -> None:
+    """A stored timestamp (naive UTC) is shown in Danish time, winter and summer."""
+    from datetime import datetime
+
+    from nytte.formats import fmt_datetime
+
+    assert fmt_datetime(datetime(2026, 1, 15, 7, 30)) == "15-01-2026 08:30"
+    assert fmt_datetime(datetime(2026, 7, 15, 7, 30)) == "15-07-2026 09:30"
+    assert _mentions(("nytte", "pages"), ("ZoneInfo(",), {"nytte.core.clock"}) == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -60,7 +59,6 @@ from nytte.services.precedent_cache import (
     with_reasons,
 )
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 SCREENERS = (Role.KOORDINATOR, Role.LEDER)
 READERS = (Role.KOORDINATOR, Role.LEDER, Role.ADMIN)
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -113,8 +111,8 @@ class PolicyVersion:
 
 
 def local_time(utc_naive: datetime) -> datetime:
-    """A stored UTC timestamp in Danish time, for display."""
-    return utc_naive.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TZ).replace(tzinfo=None)
+    """A stored UTC timestamp in Danish time (timezone-aware), for display."""
+    return clock.to_danish(utc_naive)
 
 
 def _municipality(principal: Principal) -> str:
