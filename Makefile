@@ -11,7 +11,7 @@ PORT ?= 8501
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
 .PHONY: run migrate test lint typecheck audit browser-deps proxy-deps bench bench-screening \
-	bench-attendance bench-council evaluate-attendance clean bench-attendance evaluate-attendance bench-screening
+	bench-attendance bench-council bench-import evaluate-attendance clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,10 +47,10 @@ proxy-deps:
 	  dpkg -x nginx_*.deb . && rm -f nginx_*.deb)
 
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check nytte pages app.py tests scripts
+	$(VENV)/bin/ruff check nytte pages app.py tests scripts bench
 
 typecheck: $(DEV_STAMP)
-	$(VENV)/bin/mypy nytte
+	$(VENV)/bin/mypy nytte pages app.py tests bench
 
 ## audit: known vulnerabilities in the pinned dependencies (pip-audit). Fails on a known
 ## vulnerability, and also when any package could not be checked (pip-audit itself would
@@ -65,16 +65,16 @@ test: export NYTTE_AUDIT_ALLOW_UNCHECKED ?= 1
 test: $(DEV_STAMP) browser-deps proxy-deps lint typecheck audit
 	$(PY) -m pytest -q
 
-## bench: every benchmark (each prints its figures beside a naive baseline)
-bench: bench-screening bench-attendance bench-council
+## bench: every benchmark, each in its own process (python -m bench all); each prints
+## its figures beside a naive baseline
+bench: $(DEV_STAMP)
+	$(PY) -m bench all
 
-## bench-screening: screening one task against 10.000 decisions; 1.000 tasks from the CLI
-bench-screening: $(DEV_STAMP)
-	$(PY) -m nytte bench-screening
-
-## bench-attendance: a 50-person roll save and each attendance page (AppTest, warm cache)
-bench-attendance: $(DEV_STAMP)
-	$(PY) -m nytte attendance bench
+## bench-<area>: one area: screening (one task against 10.000 decisions; 1.000 tasks from
+## the CLI), attendance (a 50-person roll save and each page), council (regional table
+## raw vs summary, yearly evaluation, pages; on the configured database), import
+bench-screening bench-attendance bench-council bench-import: bench-%: $(DEV_STAMP)
+	$(PY) -m bench $*
 
 ## evaluate-attendance: the at-risk evaluation and the forecast backtest, written to docs/
 evaluate-attendance: $(STAMP)
@@ -82,7 +82,3 @@ evaluate-attendance: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
-
-## bench-council: regional comparison raw vs summary, yearly evaluation, pages (prints figures)
-bench-council: $(DEV_STAMP)
-	$(PY) -m nytte council bench

@@ -50,7 +50,7 @@ from pages.common import PRINCIPAL_KEY, database_available_or_last, demo_scope_f
 RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
-    # Attendance and capacity (issue 3)
+    # Attendance and capacity
     "fremmoedeoverblik": attendance_overview.render,
     "kapacitet": capacity.render,
     "tragt": referral_funnel.render,

@@ -1,6 +1,6 @@
 """Benchmark: validate and import N referral rows (CSV and .xlsx) into a fresh demo DB.
 
-    .venv/bin/python bench/import_referrals.py [N]
+    python -m bench import [N]
 
 Prints rows, seconds and rows per second for: reading + validating a file that is
 refused at its last row (nothing written), and a full import (one transaction)."""
@@ -60,8 +60,9 @@ def as_xlsx(data: list[list[str]]) -> bytes:
     return buf.getvalue()
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    n = int(args[0]) if args else 5000
     data = rows(n)
     bad = [*data[:-1], [*data[-1][:9], "-1", *data[-1][10:]]]
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,7 +88,8 @@ def main() -> None:
         print(f"imported csv  {result.rows} rows: {secs:.2f} s ({result.rows / secs:,.0f} rows/s), "
               f"{result.rows + 1} audit events in the same transaction")
         engine.dispose()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

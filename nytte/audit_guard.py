@@ -30,7 +30,7 @@ from nytte.models import AuditEvent, Base
 UNAUDITED_TABLES = frozenset({
     "audit_event", "code_value", "region", "municipality", "alembic_version",
     "council_attendance_month", "council_referral_stats", "council_enrolled_month",
-    "council_summary_state", "jobindsats_observation", "jobindsats_fetch",
+    "council_summary_state", "jobindsats_observation", "jobindsats_fetch", "data_version",
 })
 
 

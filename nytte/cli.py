@@ -18,7 +18,6 @@ COMMANDS: list[str] = [
     "nytte.commands.demo",
     "nytte.commands.retention",
     "nytte.commands.screen",
-    "nytte.commands.bench_screening",
     "nytte.commands.council",
     "nytte.commands.attendance",
 ]

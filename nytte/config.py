@@ -3,6 +3,7 @@ stops the app or a command with a single sentence saying what to fix."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -33,6 +34,10 @@ class Settings(BaseSettings):
     require_login: bool = False
     # The municipality the demo-mode roles are scoped to (Greve, as in the demo data).
     demo_municipality: str = "0253"
+    # A folder of screening rule sets to use instead of data/rulesets (NYTTE_RULESET_DIR).
+    ruleset_dir: Path | None = None
+    # The Jobindsats API token (NYTTE_JOBINDSATS_TOKEN); see jobindsats_token().
+    jobindsats_token: str = ""
 
     @field_validator("database_url", "migrate_database_url")
     @classmethod
@@ -60,3 +65,38 @@ def load_settings() -> Settings:
             f"Indstillingerne kunne ikke læses ({exc.__class__.__name__}): "
             "ret miljøvariablerne NYTTE_* og start igen."
         ) from exc
+
+
+class RetentionSettings(BaseSettings):
+    """NYTTE_RETENTION_MONTHS, NYTTE_RETENTION_BIRTH_YEAR."""
+
+    model_config = SettingsConfigDict(env_prefix="NYTTE_RETENTION_", extra="ignore")
+
+    months: int = Field(default=12, ge=1, le=240)
+    # "keep" by default: the dashboards' age composition is computed from the birth
+    # year for each period, so coarsening or removing it changes historical figures.
+    birth_year: str = "keep"
+
+
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+
+
+def jobindsats_token(secrets_file: Path | None = None) -> str | None:
+    """The Jobindsats API token: the environment first, then ``[jobindsats] token`` in
+    .streamlit/secrets.toml (read with tomllib: nytte never imports Streamlit, and the
+    refresh also runs from the command line)."""
+    token = load_settings().jobindsats_token.strip()
+    if token:
+        return token
+    path = secrets_file or SECRETS_FILE
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError:
+            return None
+        section = data.get("jobindsats")
+        if isinstance(section, dict):
+            value = section.get("token")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nytte.config import ConfigError, Settings, load_settings
+from nytte.core.bootstrap import bootstrap
 
 _engines: dict[str, Engine] = {}
 log = logging.getLogger(__name__)
@@ -35,7 +36,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; a malformed URL raises ConfigError."""
+    """Create an engine for ``url``; a malformed URL raises ConfigError.
+
+    Every unit of work on it refreshes the council's summaries (nytte.core.bootstrap)."""
+    bootstrap()
     try:
         parsed = make_url(url)
     except ArgumentError as exc:

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from nytte.core import clock
+
 LOCALE = "da_DK"
 
 
@@ -46,7 +48,8 @@ def fmt_date_long(value: date) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    """Timestamp as '02-03-2026 08:15'."""
+    """Timestamp as '02-03-2026 08:15', in Danish time (stored timestamps are naive UTC;
+    nytte.core.clock.to_danish converts them, and leaves Danish times as they are)."""
     if value is None:
         return "–"
-    return format_datetime(value, format="dd-MM-y HH:mm", locale=LOCALE)
+    return format_datetime(clock.to_danish(value), format="dd-MM-y HH:mm", locale=LOCALE)

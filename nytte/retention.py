@@ -18,13 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
+from nytte.config import RetentionSettings as RetentionSettings
+from nytte.core.data_version import Area, changed
 from nytte.models import Attendance, AuditNote, Participant, Referral
 from nytte.models.base import utcnow
 
@@ -34,17 +34,6 @@ BIRTH_YEAR_MODES = ("coarsen", "remove", "keep")
 RETENTION_PRINCIPAL = Principal(
     user_id="system:retention", name="Opbevaringsjob", role=Role.ADMIN
 )
-
-
-class RetentionSettings(BaseSettings):
-    """NYTTE_RETENTION_MONTHS, NYTTE_RETENTION_BIRTH_YEAR."""
-
-    model_config = SettingsConfigDict(env_prefix="NYTTE_RETENTION_", extra="ignore")
-
-    months: int = Field(default=12, ge=1, le=240)
-    # "keep" by default: the dashboards' age composition is computed from the birth
-    # year for each period, so coarsening or removing it changes historical figures.
-    birth_year: str = "keep"
 
 
 def pseudonym(participant_id: int) -> str:
@@ -152,5 +141,6 @@ def anonymise_expired(
             municipality_code=muni,
             reason=f"Opbevaringsperiode udløbet ({months} måneder efter forløbets afslutning)",
         )
+    changed(session, Area.ATTENDANCE, Area.REFERRALS)
     session.flush()
     return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})

@@ -5,7 +5,7 @@ role goes through :func:`protect`. It returns a :class:`ProtectedTable`, and the
 reviewer-facing renderers and exporters accept nothing else, so an unprotected
 count cannot reach that role by accident.
 
-Rules (the same as Statistics Denmark's; DOMAIN.md § 11):
+Rules (the same as Statistics Denmark's; docs/domain.md § 11):
 
 * **Primary suppression.** A count of persons from 1 to 4 is hidden.
 * **Zero is shown.** A true zero names nobody, and Statistics Denmark and

@@ -13,7 +13,8 @@ from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
 from nytte.textsafe import md_escape
-from pages.attendance_data import cached_notices, definition_note, period_filter, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_note, period_filter, unit_filter
 from pages.common import db_session, guard
 
 
@@ -43,7 +44,7 @@ def render() -> None:
         "Medtag »Syg (meldt efter mødetid)« (rådgiveren vurderer)", key="fravaer:judged"
     )
     try:
-        df = cached_notices(principal, unit_id, start, end, judged)
+        df = cache.notices(principal, unit_id, start, end, judged)
     except AccessDenied as exc:
         st.error(md_escape(str(exc)))  # may quote user or file text
         return

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied, Principal
+from nytte.config import RetentionSettings
 from nytte.formats import fmt_datetime, fmt_int
-from nytte.retention import RetentionSettings
 from nytte.services.audit_log import (
     AuditFilter,
     audit_actions,
@@ -69,7 +69,7 @@ def _audit_search(principal: Principal) -> None:
     if not rows:
         return
     table = pd.DataFrame(
-        [{**audit_row_cells(r), "Tidspunkt (UTC)": fmt_datetime(r.occurred_at)} for r in rows]
+        [{**audit_row_cells(r), "Tidspunkt": fmt_datetime(r.occurred_at)} for r in rows]
     )
     st.dataframe(table, hide_index=True, width="stretch")
     if st.button("Eksportér resultatet (CSV)", key="audit_export"):
@@ -103,14 +103,14 @@ def _subject_access(principal: Principal) -> None:
             st.error(md_escape(str(exc)))  # the message quotes what the user typed
             return
         st.session_state[EXPORT_KEY] = export
-    export = st.session_state.get(EXPORT_KEY)
-    if export is not None:
+    shown = st.session_state.get(EXPORT_KEY)
+    if shown is not None:
         st.success(
-            f"Udtræk klar: {fmt_int(export.counts['referrals'])} henvisninger, "
-            f"{fmt_int(export.counts['attendance'])} fremmøderegistreringer, "
-            f"{fmt_int(export.counts['events'])} hændelser."
+            f"Udtræk klar: {fmt_int(shown.counts['referrals'])} henvisninger, "
+            f"{fmt_int(shown.counts['attendance'])} fremmøderegistreringer, "
+            f"{fmt_int(shown.counts['events'])} hændelser."
         )
         st.download_button(
-            "Hent udtræk (zip)", export.data, file_name=export.filename,
+            "Hent udtræk (zip)", shown.data, file_name=shown.filename,
             mime="application/zip", key="access_download",
         )

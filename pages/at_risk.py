@@ -12,7 +12,8 @@ from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int, fmt_pct
 from nytte.textsafe import md_escape
-from pages.attendance_data import cached_at_risk, definition_note, unit_filter
+from pages._ui import cache
+from pages.attendance_data import definition_note, unit_filter
 from pages.common import guard
 
 
@@ -27,7 +28,7 @@ def render() -> None:
     today = clock.today()
     unit_id = unit_filter(principal, "risikoliste:unit")
     try:
-        result = cached_at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))
+        result = cache.at_risk(principal, unit_id, today, today - timedelta(days=2 * 365))
     except AccessDenied as exc:
         st.error(md_escape(str(exc)))  # may quote user or file text
         return

@@ -4,6 +4,8 @@ or column's help, a line under a chart), read from the one registry."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -13,8 +15,8 @@ from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
 from nytte.textsafe import md_escape
+from pages._ui import cache
 from pages.attendance_data import (
-    cached_attendance,
     definition_note,
     figure_help,
     figure_label,
@@ -35,7 +37,7 @@ def _group_table(df: pd.DataFrame, label: str) -> pd.DataFrame:
     )
 
 
-def _group_help() -> dict[str, object]:
+def _group_help() -> dict[str, Any]:
     return {
         figure_label("expected_days"): st.column_config.TextColumn(
             help=figure_help("expected_days")
@@ -57,7 +59,7 @@ def render() -> None:
     with c2:
         start, end = period_filter("fremmoedeoverblik:period", 182, today)
     try:
-        dash = cached_attendance(principal, unit_id, start, end)
+        dash = cache.attendance(principal, unit_id, start, end)
     except AccessDenied as exc:
         st.error(md_escape(str(exc)))  # may quote user or file text
         return

@@ -16,8 +16,8 @@ from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
 from nytte.textsafe import md_escape
+from pages._ui import cache
 from pages.attendance_data import (
-    cached_capacity,
     definition_note,
     figure_help,
     figure_label,
@@ -76,7 +76,7 @@ def render() -> None:
         horizon = st.slider("Prognose, antal uger frem", 8, 12, 10, key="kapacitet:horizon")
     history_start = today - timedelta(days=3 * 365)
     try:
-        cap = cached_capacity(principal, unit_id, today, history_start, horizon)
+        cap = cache.capacity(principal, unit_id, today, history_start, horizon)
     except AccessDenied as exc:
         st.error(md_escape(str(exc)))  # may quote user or file text
         return

@@ -7,46 +7,29 @@ chart, the downloads and the cache hold nothing else.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from nytte import kpis
-from nytte.auth import Principal, Role
+from nytte.auth import Principal
 from nytte.council import periods
-from nytte.council.council_page import CouncilPage, council_page
-from nytte.council.data_range import latest_attendance_day
-from nytte.council.exports import table_csv, tables_xlsx
+from nytte.council.council_page import CouncilPage
+from nytte.council.exports import table_csv
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
-from nytte.council.pack import meeting_pack_pdf
 from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
 from nytte.reference_figures import OFFERED_2022
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable
-from pages.common import db_session, engine, guard
+from pages._ui import cache
+from pages.common import engine, guard
 
 REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
                "attendance_rate", "ji_activated", "national_offered",
                "national_share_of_recipients")
 STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
                 "ingen data": "➖ ingen data"}
-
-
-@st.cache_data(ttl=300, max_entries=50, show_spinner=False)
-def _page(user: str, region: str, start: date, end: date) -> CouncilPage:
-    # Cached per region and period; the cached object holds protected tables only.
-    principal = Principal(user_id=user, name=user, role=Role.RAAD, region_code=region)
-    with db_session() as session:
-        return council_page(session, principal, periods.Period(start, end))
-
-
-@st.cache_data(ttl=300, max_entries=5, show_spinner=False)
-def _latest() -> date | None:
-    with db_session() as session:
-        return latest_attendance_day(session)
 
 
 def _frame(t: ProtectedTable) -> pd.DataFrame:
@@ -65,7 +48,7 @@ def _show_table(title: str, t: ProtectedTable, key: str) -> None:
 def render() -> None:
     principal = guard("raad")
     st.title("Regional gennemgang")
-    latest = _latest()
+    latest = cache.latest_day()
     if latest is None or principal.region_code is None:
         st.info("Der er endnu ingen data at vise.")
         return
@@ -76,7 +59,7 @@ def render() -> None:
     default = 1 if options[0].end > latest and len(options) > 1 else 0
     period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
                           key="raad_period")
-    page = _page(principal.user_id, principal.region_code, period.start, period.end)
+    page = cache.council(principal, period.start, period.end)
     r = page.review
     st.caption(f"{r.region_name} · {r.period.label}. Kun samlede tal; {NOTE_DA}")
     if r.provisional_month:
@@ -173,13 +156,11 @@ def _national(page: CouncilPage) -> None:
             else:
                 result = fetch_from_api(engine(), JobindsatsClient(token))
                 (st.success if result.ok else st.error)(result.message)
-                _page.clear()
         upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
                                   key="raad_ji_csv")
         if upload is not None and st.button("Importér filen", key="raad_ji_import"):
             result = import_csv(engine(), upload.getvalue(), upload.name)
             (st.success if result.ok else st.error)(result.message)
-            _page.clear()
 
 
 def _checklist(page: CouncilPage) -> None:
@@ -201,33 +182,20 @@ def _checklist(page: CouncilPage) -> None:
                             f"*Anbefaling:* {i.recommendation}")
 
 
-@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _pack(user: str, region: str, start: date, end: date) -> bytes:
-    return meeting_pack_pdf(_page(user, region, start, end))
-
-
-@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _xlsx(user: str, region: str, start: date, end: date) -> bytes:
-    page = _page(user, region, start, end)
-    sheets = list(page.review.tables())
-    if page.jobindsats.table is not None:
-        sheets.append(("Jobindsats: antal aktiverede", page.jobindsats.table))
-    return tables_xlsx(sheets, REVIEW_KPIS)
-
-
 def _files(principal: Principal, page: CouncilPage) -> None:
     r = page.review
     key = (principal.user_id, r.region_code, r.period.start, r.period.end)
+    span = (r.period.start, r.period.end)
     st.write("Mødematerialet samler regionens kommuner, landstallene og tjeklisten i én PDF. "
              "Eksporten indeholder de samme diskretionerede tabeller.")
     c1, c2 = st.columns(2)
     if c1.button("Lav mødemateriale", key="raad_pack_make", type="primary"):
         st.session_state["raad_pack_key"] = key
     if st.session_state.get("raad_pack_key") == key:
-        c1.download_button("Hent mødemateriale (PDF)", _pack(*key),
+        c1.download_button("Hent mødemateriale (PDF)", cache.council_pack(principal, *span),
                            file_name=f"moedemateriale_{r.region_code}_{r.period.start.year}.pdf",
                            mime="application/pdf", key="raad_pack")
-    c2.download_button("Hent tabeller (Excel)", _xlsx(*key),
+    c2.download_button("Hent tabeller (Excel)", cache.council_xlsx(principal, *span, REVIEW_KPIS),
                        file_name=f"regional_gennemgang_{r.region_code}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="raad_xlsx")

@@ -9,16 +9,15 @@ import plotly.express as px
 import streamlit as st
 
 from nytte import kpis
-from nytte.auth import Principal, Role
+from nytte.auth import Principal
 from nytte.council import periods
-from nytte.council.data_range import latest_attendance_day
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
-from nytte.council.metrics import AGE_BANDS
-from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
+from nytte.council.overview import AGE_LABELS, Overview
 from nytte.formats import fmt_decimal
 from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
 from nytte.textsafe import md_escape
+from pages._ui import cache
 from pages.common import db_session, guard
 
 KINDS = ("måned", "kvartal", "år")
@@ -28,29 +27,6 @@ COMPOSITION_TITLES = {
     "gender": ("Køn", {"K": "Kvinder", "M": "Mænd"}),
     "age": ("Alder", {}),
 }
-
-
-@st.cache_data(ttl=300, max_entries=200, show_spinner=False)
-def _overview(
-    user: str, municipality: str | None, units: tuple[int, ...], role: str,
-    start: date, end: date, unit_id: int | None, team_id: int | None,
-) -> Overview:
-    # The principal's scope is the cache key: a cached result is never shared
-    # across municipalities or coordinators.
-    principal = Principal(user_id=user, name=user, role=Role(role),
-                          municipality_code=municipality, unit_ids=frozenset(units))
-    with db_session() as session:
-        return manager_overview(session, principal, periods.Period(start, end),
-                                unit_id=unit_id, team_id=team_id)
-
-
-@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _choices(user: str, municipality: str | None, units: tuple[int, ...],
-             role: str) -> tuple[date | None, list[UnitChoice]]:
-    principal = Principal(user_id=user, name=user, role=Role(role),
-                          municipality_code=municipality, unit_ids=frozenset(units))
-    with db_session() as session:
-        return latest_attendance_day(session), units_and_teams(session, principal)
 
 
 def _fmt(key: str, value: float | None) -> str:
@@ -88,7 +64,7 @@ def _category_order(key: str, names: dict[str, str], data: dict[str, int]) -> li
     """The composition chart's categories in their natural order (age bands young to
     old; the other groups as their code lists order them), top to bottom."""
     if key == "age":
-        order = [label for _, _, label in AGE_BANDS]
+        order = list(AGE_LABELS)
         return [c for c in order if c in data] + [c for c in data if c not in order]
     known = [names.get(k, k) for k in names if k in data]
     return known + sorted(names.get(k, k) for k in data if k not in names)
@@ -113,8 +89,7 @@ def _capacity_note(ov: Overview) -> str | None:
 def render() -> None:
     principal: Principal = guard("ledelse")
     st.title("Ledelsesoverblik")
-    latest, units = _choices(principal.user_id, principal.municipality_code,
-                             tuple(sorted(principal.unit_ids)), principal.role.value)
+    latest, units = cache.manager_choices(principal)
     if latest is None:
         st.info("Der er endnu ingen fremmøderegistreringer at vise nøgletal for.")
         return
@@ -125,10 +100,11 @@ def render() -> None:
     default = 1 if options[0].end > latest and len(options) > 1 else 0
     period = c2.selectbox("Vælg", options, index=default, format_func=lambda p: p.label,
                           key="ledelse_period")
-    unit_labels = {None: "Hele kommunen", **{u: name for u, name, _ in units}}
+    unit_labels: dict[int | None, str] = {None: "Hele kommunen"}
+    unit_labels.update({u: name for u, name, _ in units})
     unit_id = c3.selectbox("Enhed", list(unit_labels), format_func=lambda u: unit_labels[u],
                            key="ledelse_unit")
-    teams = {None: "Alle hold"}
+    teams: dict[int | None, str] = {None: "Alle hold"}
     for u, _, ts in units:
         if u == unit_id:
             teams.update(dict(ts))
@@ -136,9 +112,7 @@ def render() -> None:
                            key="ledelse_team", disabled=unit_id is None)
     if unit_id is None:
         team_id = None
-    ov = _overview(principal.user_id, principal.municipality_code,
-                   tuple(sorted(principal.unit_ids)), principal.role.value,
-                   period.start, period.end, unit_id, team_id)
+    ov = cache.overview(principal, period.start, period.end, unit_id, team_id)
     st.caption(
         f"{ov.scope_label} · {ov.period.label}. Pilen viser ændringen fra forrige periode "
         f"({ov.previous.label}); tabellen nedenfor også samme periode sidste år "
@@ -214,7 +188,6 @@ def _follow_up(principal: Principal) -> None:
                 st.error(md_escape(str(exc)))  # may quote user or file text
             else:
                 st.success(f"{result.saved} opfølgninger gemt fra {result.rows} rækker.")
-                _overview.clear()
 
 
 def _evaluation(principal: Principal, latest: date) -> None:

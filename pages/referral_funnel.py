@@ -15,8 +15,8 @@ from nytte.auth import AccessDenied
 from nytte.core import clock
 from nytte.formats import fmt_int, fmt_pct
 from nytte.textsafe import md_escape
+from pages._ui import cache
 from pages.attendance_data import (
-    cached_funnel,
     definition_note,
     figure_help,
     period_filter,
@@ -39,8 +39,8 @@ def render() -> None:
     with c2:
         start, end = period_filter("tragt:period", 365, today)
     with c3:
-        dimension = st.selectbox(
-            "Opdel efter", list(DIMENSIONS), format_func=DIMENSIONS.get, key="tragt:dim"
+        dimension: str = st.selectbox(
+            "Opdel efter", list(DIMENSIONS), format_func=lambda d: DIMENSIONS[d], key="tragt:dim"
         )
     with st.expander("Regel for stabilt fremmøde"):
         r1, r2, r3 = st.columns(3)
@@ -48,7 +48,7 @@ def render() -> None:
         weeks = r2.number_input("Over antal uger", 1, 12, 4, key="tragt:weeks")
         min_days = r3.number_input("Mindst antal forventede dage", 1, 60, 8, key="tragt:min")
     try:
-        funnel = cached_funnel(
+        funnel = cache.funnel(
             principal, unit_id, dimension, start, end, share / 100, int(weeks), int(min_days)
         )
     except (AccessDenied, ValueError) as exc:

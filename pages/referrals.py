@@ -14,9 +14,9 @@ from nytte.auth import AccessDenied, Principal
 from nytte.concurrency import ConcurrentEditError, DatabaseUnavailable, saving
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal
-from nytte.models import WEEKDAY_COLUMNS
 from nytte.reference import code_labels
 from nytte.services.referrals import (
+    WEEKDAY_COLUMNS,
     InvalidInput,
     ReferralView,
     get_referral,

@@ -12,6 +12,8 @@ import streamlit as st
 from nytte.attendance.course_length import OK, OVER
 from nytte.attendance.definitions import definition
 from nytte.attendance.roll import (
+    ABSENT,
+    PRESENT,
     STATUS_LABELS,
     RollEntry,
     RollError,
@@ -27,9 +29,7 @@ from nytte.attendance.roll_import import import_paper_roll
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
-from nytte.models import ABSENT, PRESENT
 from nytte.textsafe import md_escape
-from pages.attendance_data import clear_attendance_caches
 from pages.common import db_session, guard, read_or_last
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
@@ -321,7 +321,6 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         except AccessDenied as exc:
             st.error(md_escape(str(exc)))  # may quote user or file text
             return
-        clear_attendance_caches()
         for key in (set_key, f"{PREFIX}:reason:{ctx}"):
             st.session_state.pop(key, None)
         st.session_state[gen_key] = gen + 1
@@ -356,7 +355,6 @@ def _import_tab(principal: Principal, unit_id: int, today: date) -> None:
         except RollError as exc:
             _show_errors(exc)
             return
-        clear_attendance_caches()
         st.success(
             f"Importeret: {fmt_int(result.created)} nye, {fmt_int(result.corrected)} rettet, "
             f"{fmt_int(result.unchanged)} uændret."

@@ -51,7 +51,7 @@ if __name__ == "__main__":  # python -m tests.concurrency_scenarios <url>: versi
     from nytte.db import make_engine
 
     for mapped in (Task, Attendance):
-        mapped.__mapper__.version_id_col = None  # type: ignore[assignment]
+        mapped.__mapper__.version_id_col = None
     eng = make_engine(sys.argv[1])
     task_id, att_id = first_ids(eng)
     print(two_editors(eng, Task, task_id, "title", "A", "B"),

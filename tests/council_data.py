@@ -36,7 +36,8 @@ PLANS = (
 
 
 def _workdays(start: date, n: int) -> list[date]:
-    days, d = [], start
+    days: list[date] = []
+    d = start
     while len(days) < n:
         if d.weekday() < 5:
             days.append(d)

@@ -22,7 +22,9 @@ class RecordedAdapter(BaseAdapter):
         self.answers = dict(answers)
         self.requests: list[requests.PreparedRequest] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # a fake: it ignores the transport options
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
         self.requests.append(request)
         path = urlsplit(request.url or "").path.removeprefix("/v3/")
         answer = self.answers.get(path)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,14 +33,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(env: dict[str, str], cwd: Path = ROOT) -> Iterator[str]:
+def running_app(env: dict[str, str], cwd: Path = ROOT, *, port: int | None = None,
+                extra_args: Sequence[str] = ()) -> Iterator[str]:
     """Serve app.py on a fresh server; yield its base URL; stop it afterwards."""
-    port = free_port()
+    port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
            f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *extra_args]
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import select, update
 
-from nytte.attendance.bench import add_team_of, demo_database
 from nytte.db import make_engine, session_scope
+from nytte.demo.database import add_team_of, demo_database
 from nytte.models import ABSENT, PRESENT, Attendance, Participant
 from tests.server import running_app, wait_for_run
 
@@ -206,7 +206,7 @@ def _check_saved(db: Path, unit_id: int, day: date, absent: list[str]) -> None:
         ).all()
     engine.dispose()
     assert len(rows) == 25
-    assert sorted(name for a, name in rows if a.status == ABSENT) == sorted(absent)
+    assert sorted(str(name) for a, name in rows if a.status == ABSENT) == sorted(absent)
     assert all(a.reason_code == "unexcused" and a.hours == 0 for a, _ in rows if a.status == ABSENT)
     shorter = [
         (a.hours, name) for a, name in rows if a.status == PRESENT and a.hours < a.expected_hours

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -26,11 +27,11 @@ __all__ = ["session", "writable_demo"]
 START, END = date(2026, 5, 1), date(2026, 10, 31)
 
 
-def _raw_rows(s: Session, start: date, end: date) -> list[dict[str, object]]:
+def _raw_rows(s: Session, start: date, end: date) -> list[dict[str, Any]]:
     closing: dict[int, dict[date, str]] = defaultdict(dict)
     for c in s.scalars(select(ClosingDay)):
         closing[c.unit_id][c.day] = c.reason
-    out = []
+    out: list[dict[str, Any]] = []
     for a, benefit, visitation in s.execute(
         select(Attendance, Participant.benefit_group, Participant.visitation_group)
         .join(Participant, Participant.id == Attendance.participant_id)
@@ -65,18 +66,18 @@ def test_attendance_dashboard_matches_the_raw_rows(demo_engine: Engine) -> None:
     assert t.attendance_rate == pytest.approx(t.present_days / len(rows))
     assert t.unexcused_rate == pytest.approx(sum(r["unexcused"] for r in rows) / len(rows))
     assert t.hours_rate == pytest.approx(
-        sum(r["hours"] for r in rows) / sum(r["expected_hours"] for r in rows)  # type: ignore[misc]
+        sum(r["hours"] for r in rows) / sum(r["expected_hours"] for r in rows)
     )
-    by_team: Counter[str] = Counter(teams[r["team"]] for r in rows)  # type: ignore[index]
+    by_team: Counter[str] = Counter(teams[r["team"]] for r in rows)
     assert dict(zip(dash.by_team["group"], dash.by_team["expected"], strict=True)) == by_team
     by_benefit: dict[str, list[bool]] = defaultdict(list)
     for r in rows:
-        by_benefit[benefit_labels[r["benefit"]]].append(bool(r["present"]))  # type: ignore[index]
+        by_benefit[benefit_labels[r["benefit"]]].append(bool(r["present"]))
     for g, rate in zip(dash.by_benefit["group"], dash.by_benefit["rate"], strict=True):
         assert rate == pytest.approx(sum(by_benefit[g]) / len(by_benefit[g]))
     weeks: dict[date, list[bool]] = defaultdict(list)
     for r in rows:
-        d: date = r["day"]  # type: ignore[assignment]
+        d: date = r["day"]
         weeks[d - timedelta(days=d.weekday())].append(bool(r["present"]))
     got = {
         w.date(): (n, rate)
@@ -86,7 +87,7 @@ def test_attendance_dashboard_matches_the_raw_rows(demo_engine: Engine) -> None:
     for w, flags in weeks.items():
         assert got[w][0] == len(flags) and got[w][1] == pytest.approx(sum(flags) / len(flags))
     # One heatmap cell: Tuesdays of ISO week 40.
-    tuesday = [r["present"] for r in rows if r["day"].isocalendar()[1:] == (40, 2)]  # type: ignore[attr-defined]
+    tuesday = [r["present"] for r in rows if r["day"].isocalendar()[1:] == (40, 2)]
     assert dash.heatmap.loc["Tirsdag", "uge 40-2026"] == pytest.approx(sum(tuesday) / len(tuesday))
 
 
@@ -219,7 +220,8 @@ def test_capacity_matches_the_raw_rows(demo_engine: Engine) -> None:
     last = cap.team_daily[cap.team_daily["day"] == pd_timestamp(on)].set_index("team")
     with session_scope(demo_engine) as s:
         team_names = dict(s.execute(select(Team.id, Team.name)).all())
-    by_team = Counter(team_names[r.team_id] for r in refs if r.is_active_on(on))
+    by_team = Counter(team_names[r.team_id] for r in refs if r.is_active_on(on)
+                      and r.team_id is not None)
     assert last["enrolled"].to_dict() == dict(by_team)
     assert last["present"].sum() == len(present)
     assert cap.units[1].per_staff == pytest.approx(enrolled[2] / 4)

@@ -11,16 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from nytte.attendance.notices import (
-    COLUMNS,
-    absence_notices,
-    neutralise,
-    to_csv,
-    to_pdf,
-    to_xlsx,
-)
+from nytte.attendance.notices import COLUMNS, absence_notices, to_csv, to_pdf, to_xlsx
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
 from nytte.db import session_scope
+from nytte.exports import safe_cell as neutralise
 from nytte.models import ABSENT, Attendance
 from tests.attendance_fixtures import CITY, DAY, coordinator, manager, session, writable_demo
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from nytte.attendance.bench import demo_database
 from nytte.auth import Role
 from nytte.db import dispose_engines, session_scope
+from nytte.demo.database import demo_database
 from nytte.models import ABSENT, Attendance
 from tests.apptest_helpers import open_page
 

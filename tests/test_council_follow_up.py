@@ -27,7 +27,7 @@ def _ends(engine: Engine, n: int) -> list[tuple[str, date]]:
             .join(Referral, Referral.participant_id == Participant.id)
             .where(Participant.municipality_code == "0253").order_by(Participant.id).limit(n)
         ).all()
-    return [(r, e) for r, e in rows]
+    return [(r, e) for r, e in rows if e is not None]
 
 
 def _csv(lines: list[str]) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
@@ -84,8 +84,8 @@ def test_summary_follows_orm_writes(empty_engine: Engine) -> None:
         assert ref is not None
         ref.ended_on = date(2025, 9, 30)
     with Session(empty_engine) as s:
-        row = s.get(EnrolledMonth, (code, october))
-        assert row is not None and row.enrolled == n_before + 1
+        month = s.get(EnrolledMonth, (code, october))
+        assert month is not None and month.enrolled == n_before + 1
 
 
 def test_summary_picks_up_bulk_inserts(empty_engine: Engine) -> None:
@@ -98,7 +98,7 @@ def test_summary_picks_up_bulk_inserts(empty_engine: Engine) -> None:
         total_before = sum(m.expected_days for m in s.scalars(select(AttendanceMonth)))
     # A row written with plain SQL (as the demo loader does) bypasses the hooks.
     with empty_engine.begin() as conn:
-        conn.execute(Attendance.__table__.insert().values(
+        conn.execute(insert(Attendance).values(
             referral_id=ref.id, participant_id=ref.participant_id, unit_id=ref.unit_id,
             day=date(2025, 11, 3), status="present", expected_hours=6, hours=6,
             registered_by="bulk", registered_at=datetime(2025, 11, 3, 9), version=1, note=""))

@@ -1,7 +1,7 @@
 """The council's page reproduces the report's national figures exactly.
 
-The expected values are typed in from the report's text (seed
-004_369022915932b5aa.txt, figur 2.1 and tabel 2.1), not read from data/reference,
+The expected values are typed in from the report's text (Ankestyrelsen
+2023, source [A] in docs/domain.md: figur 2.1 and tabel 2.1), not read from data/reference,
 so a wrong transcription there fails here.
 """
 

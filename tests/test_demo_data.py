@@ -111,7 +111,7 @@ def test_loaded_demo_matches_generated_counts(demo_engine: Engine) -> None:
 def test_demo_tasks_are_screened_with_every_verdict(demo_engine: Engine) -> None:
     """The demo's decisions come from the screening engine: approved, clarify, rejected."""
     with demo_engine.connect() as conn:
-        verdicts = dict(
+        verdicts: dict[str, int] = dict(
             conn.execute(text("SELECT verdict, COUNT(*) FROM screening GROUP BY verdict")).all()
         )
         rulesets = set(conn.execute(text("SELECT DISTINCT ruleset_id FROM screening")).scalars())

@@ -57,3 +57,16 @@ def test_page_modules_only_define_things() -> None:
                 assert not isinstance(value, ast.Call) or not ast.unparse(value).startswith(
                     "st."
                 ), f"{path.name}:{node.lineno} calls Streamlit at import"
+
+
+def test_every_cached_read_sits_in_the_one_cache_module() -> None:
+    """Caches key on data versions in pages/_ui/cache.py; no page keeps or clears its own."""
+    offenders = []
+    for path in [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]:
+        if path == ROOT / "pages" / "_ui" / "cache.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ("st.cache_data", ".clear()"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert offenders == []

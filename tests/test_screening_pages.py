@@ -123,11 +123,11 @@ def test_a_new_task_starts_empty_after_a_saved_one(own_db: str) -> None:
              "Inde/ude": "outdoor", "Sæson": "autumn", "Hyppighed": "once",
              "Ville ellers blive udført af": "nobody", "Til gavn for": "public",
              "Høringsniveau": "tr_p", "Høringens udfald": "agree"}
-    for w in at.selectbox:
-        if w.label in picks:
-            w.set_value(picks[w.label])
-    for w in at.radio:
-        w.set_value("yes" if w.label.startswith(("TR er", "Den praktiske")) else "no")
+    for sel in at.selectbox:
+        if sel.label in picks:
+            sel.set_value(picks[sel.label])
+    for radio in at.radio:
+        radio.set_value("yes" if radio.label.startswith(("TR er", "Den praktiske")) else "no")
     next(d for d in at.date_input if d.label == "Høringsdato").set_value(date(2026, 2, 16))
     at.button[0].click().run()
     assert not at.exception

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
@@ -154,8 +156,8 @@ def test_participant_history_export_is_complete_and_audited(demo_engine: Engine,
             export_participant_history(s, ADMIN, "SAG-FINDES-IKKE")
 
 
-def _button(at: object, label: str) -> object:
-    return next(b for b in at.button if b.label == label)  # type: ignore[attr-defined]
+def _button(at: AppTest, label: str) -> Button:
+    return next(b for b in at.button if b.label == label)
 
 
 def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_path: Path,
@@ -181,5 +183,5 @@ def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_p
         assert at.dataframe[0].value["Handling"].tolist() == ["export_personal_data"]
         _button(at, "Eksportér resultatet (CSV)").click().run()
         assert not at.exception
-        assert any(b.label == "Hent CSV" for b in at.get("download_button"))
+        assert any(getattr(b, "label", None) == "Hent CSV" for b in at.get("download_button"))
         st.cache_resource.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ NOT_DEMO = AuditEvent.actor != "demo-screening"
 
 
 @pytest.fixture(scope="module")
-def db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with writable_copy(demo_sqlite, tmp_path_factory.mktemp("guard")) as engine:
-        yield engine  # type: ignore[misc]
+        yield engine
 
 
 def test_unaudited_orm_write_is_refused(db: Engine) -> None:
@@ -95,6 +96,7 @@ def test_guarded_engine_refuses_every_unaudited_write_path(db: Engine, path: str
     guard_engine(guarded)
     with Session(db) as s:
         aid = s.scalar(select(Attendance.id).order_by(Attendance.id).limit(1))
+    assert aid is not None
     before = db_checksum(db)
     with pytest.raises(UnauditedWrite, match="revisionssporet"), Session(guarded) as s:
         WRITE_PATHS[path](s, aid)

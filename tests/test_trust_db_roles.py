@@ -104,9 +104,9 @@ WRITE_PATHS: dict[str, Callable[[Session, int], Any]] = {
     "driver_sql": lambda s, i: s.connection().exec_driver_sql(
         f"UPDATE attendance SET note = 'ændret' WHERE id = {int(i)}"),
     "bulk_mappings": lambda s, i: s.bulk_update_mappings(
-        Attendance, [{"id": i, "note": "ændret", "version": s.get(Attendance, i).version}]),
+        Attendance, [{"id": i, "note": "ændret", "version": s.get_one(Attendance, i).version}]),
     "bulk_insert": lambda s, i: s.bulk_insert_mappings(
-        ClosingDay, [{"unit_id": s.get(Attendance, i).unit_id, "day": date(2031, 7, 3)}]),
+        ClosingDay, [{"unit_id": s.get_one(Attendance, i).unit_id, "day": date(2031, 7, 3)}]),
     "text_insert": lambda s, i: s.execute(text(
         "INSERT INTO closing_day (unit_id, day, reason) VALUES (1, '2031-07-04', '')")),
     "text_delete": lambda s, i: s.execute(text("DELETE FROM closing_day")),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,7 +52,7 @@ def with_cell(row: int, col: str, value: str) -> bytes:
     return csv_bytes(rows)
 
 
-def xlsx_bytes(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]], header: list[str] = HEADER) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -333,5 +333,5 @@ def test_sql_looking_text_is_stored_as_data(empty_engine: Engine) -> None:
     with Session(empty_engine) as s, s.begin():
         import_referrals(s, COORD, csv_bytes(rows), "h.csv", today=TODAY)
     with Session(empty_engine) as s:
-        assert s.scalar(select(func.count()).select_from(Participant)) > 3
+        assert (s.scalar(select(func.count()).select_from(Participant)) or 0) > 3
         assert evil in set(s.scalars(select(Referral.caseworker_ref)))

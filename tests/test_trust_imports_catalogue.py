@@ -205,7 +205,7 @@ def _ends(engine: Engine) -> list[tuple[str, date]]:
             .where(Participant.municipality_code == "0253", Referral.ended_on.is_not(None),
                    Referral.ended_on < date(2026, 6, 1))
             .order_by(Participant.id).limit(3)).all()
-    return [(str(r), e) for r, e in rows]
+    return [(str(r), e) for r, e in rows if e is not None]
 
 
 @pytest.mark.parametrize("case", FU_CASES, ids=[c.id for c in FU_CASES])

@@ -17,7 +17,7 @@ from tests.trust_helpers import ROOT, oidc_provider, register_user, running_app_
 
 pytestmark = pytest.mark.browser
 
-USERS = {
+USERS: dict[str, dict[str, object]] = {
     "kim@greve.dk": {"email": "kim@greve.dk", "name": "Kim Koordinator",
                      "groups": ["nytte-koordinator-greve-citykorpset"]},
     "rita@rbr.dk": {"email": "rita@rbr.dk", "name": "Rita Rådsmedlem",

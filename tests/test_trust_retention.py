@@ -144,7 +144,7 @@ def test_retention_command(demo_sqlite: Engine, tmp_path: Path,
 
 
 def _dashboard_figures(engine: Engine) -> dict[str, Any]:
-    """The figures the attendance and funnel pages (issue 3) show, over the demo's history."""
+    """The figures the attendance and funnel pages show, over the demo's history."""
     from nytte.attendance.dashboard import attendance_dashboard
     from nytte.attendance.funnel import StableRule, referral_funnel
     from nytte.auth import Principal, Role
@@ -163,7 +163,7 @@ def _dashboard_figures(engine: Engine) -> dict[str, Any]:
                                      rule=StableRule(), as_of=DEMO_END)
             out[f"funnel_{dimension}"] = (funnel.table.to_csv(), funnel.exits.to_csv(),
                                           funnel.waiting)
-        # The managers' KPIs and the council's review (issue 5), per year of history.
+        # The managers' KPIs and the council's review, per year of history.
         from nytte.council.overview import manager_overview
         from nytte.council.periods import year
         from nytte.council.review import regional_review

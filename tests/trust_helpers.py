@@ -184,42 +184,12 @@ def write_auth_secrets(path: Path, issuer: str, app_port: int) -> Path:
 @contextmanager
 def running_app_with_login(env: dict[str, str], issuer: str, tmp: Path) -> Iterator[str]:
     """Serve app.py with login against ``issuer``; the secrets file lives in ``tmp``."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    from tests.server import free_port
+    from tests.server import free_port, running_app
 
     port = free_port()
     secrets_file = write_auth_secrets(tmp / "secrets.toml", issuer, port)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-           f"--secrets.files={secrets_file}"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app did not start within 60 s")
-            time.sleep(0.3)
+    with running_app(env, port=port, extra_args=[f"--secrets.files={secrets_file}"]) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def settle(page: Any, start_timeout: float = 2000) -> None:

@@ -3,14 +3,13 @@
 Each unexcused absence, with the date, the expected and attended hours and the
 reason recorded, goes on a list the caseworker can take into the case file. The
 unit records; it never sanctions: the caseworker decides, after hearing the citizen
-(aktivloven §§ 35-40 a, DOMAIN.md § 8).
+(aktivloven §§ 35-40 a, docs/domain.md § 8).
 
 Exports neutralise cells that a spreadsheet would read as a formula (CSV/formula
 injection): a note typed as "=HYPERLINK(...)" must stay text."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -25,6 +24,7 @@ from nytte.attendance.data import scope_units
 from nytte.attendance.pdf import table_pdf
 from nytte.audit import record
 from nytte.auth import Principal, Role
+from nytte.exports import csv_bytes, safe_cell
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import Attendance, Participant, Referral, Team, Unit, display_name
 from nytte.reference import code_labels
@@ -47,18 +47,10 @@ COLUMNS = (
 )
 # The PDF is landscape A4: the hour columns get short headers (explained below it).
 PDF_HEADERS = (*COLUMNS[:6], "Forv. t.", "Reg. t.", *COLUMNS[8:])
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DISCLAIMER = (
     "Enheden registrerer fravær og orienterer rådgiveren. Enheden træffer ingen afgørelse "
     "om sanktion; det gør rådgiveren efter partshøring (aktivloven §§ 35-40 a)."
 )
-
-
-def neutralise(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 @requires(*PERSON_LEVEL)
@@ -127,18 +119,15 @@ def absence_notices(
 def _cells(df: pd.DataFrame) -> list[list[object]]:
     out = []
     for row in df.itertuples(index=False):
-        out.append([neutralise(fmt_date(v) if isinstance(v, date) else v) for v in row])
+        out.append([safe_cell(fmt_date(v) if isinstance(v, date) else v) for v in row])
     return out
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
     """Semicolon CSV with decimal commas and a BOM, as Danish Excel opens it."""
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(COLUMNS)
-    for cells in _cells(df):
-        w.writerow([fmt_decimal(v, 2) if isinstance(v, float) else v for v in cells])
-    return buf.getvalue().encode("utf-8-sig")
+    return csv_bytes(COLUMNS, (
+        [fmt_decimal(v, 2) if isinstance(v, float) else v for v in cells] for cells in _cells(df)
+    ))
 
 
 def to_xlsx(df: pd.DataFrame) -> bytes:

@@ -1,4 +1,4 @@
-"""PDF output in Danish (æ, ø, å need a Unicode font: DejaVu from Debian's fonts).
+"""PDF output in Danish, with the shipped fonts (nytte/io/pdf.py).
 
 The sign-in sheet (mødeliste) is the fallback when the tablet is down: one page per
 team with a signature column. The absence-notice PDF goes in the case file."""
@@ -7,29 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 from fpdf import FPDF
 
-from nytte.config import ConfigError
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_date_long, fmt_datetime, fmt_decimal
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVu"
+from nytte.io.pdf import FONT, add_fonts
 
 
 def _pdf(title: str, landscape: bool = False) -> FPDF:
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if not regular.is_file() or not bold.is_file():
-        raise ConfigError(
-            f"Skrifttypen DejaVu mangler i {FONT_DIR}; installer pakken fonts-dejavu-core."
-        )
     pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_creator("Nytte")
-    pdf.add_font(FONT, "", str(regular))
-    pdf.add_font(FONT, "B", str(bold))
+    add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(12, 12, 12)
     return pdf

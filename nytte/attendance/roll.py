@@ -24,10 +24,9 @@ from nytte.attendance.course_length import CourseStatus, course_status
 from nytte.audit import record
 from nytte.auth import Principal, Role, require_unit
 from nytte.calendar import closed_reason, last_working_day
+from nytte.core.data_version import Area, changed
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.models import (
-    ABSENT,
-    PRESENT,
     Attendance,
     ClosingDay,
     Participant,
@@ -36,6 +35,8 @@ from nytte.models import (
     Unit,
     display_name,
 )
+from nytte.models.attendance import ABSENT as ABSENT
+from nytte.models.attendance import PRESENT as PRESENT
 from nytte.privacy import looks_like_cpr
 from nytte.reference import codes_valid_on
 
@@ -493,6 +494,10 @@ def apply_plan(
         result.corrected += 1
         result.changed_referrals.append(row.referral_id)
     result.unchanged += plan.unchanged
+    if plan.inserts or plan.updates:
+        # Caches everywhere see the change; the council's summaries of this unit-month
+        # are recomputed before this transaction commits (nytte/core/bootstrap.py).
+        changed(session, Area.ATTENDANCE)
 
 
 def flush_or_conflict(session: Session) -> None:

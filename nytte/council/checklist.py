@@ -1,7 +1,7 @@
 """The strategy checklist per municipality, computed from the data.
 
-The points are the regional council's recommendations (strategy 2024, seed
-000_51992f777fd3524f; DOMAIN.md § 9). None is ticked by hand: each is a query,
+The points are the regional council's recommendations (strategy 2024,
+source [B] in docs/domain.md § 9). None is ticked by hand: each is a query,
 and the page shows the figure that decided it.
 """
 

@@ -1,7 +1,7 @@
 """The yearly evaluation (årlig evaluering) of a municipality's nytteindsats.
 
 The council asks municipalities to evaluate once a year: purpose and content,
-number of citizens, and trends (strategy 2024; DOMAIN.md § 9). The document goes
+number of citizens, and trends (strategy 2024; docs/domain.md § 9). The document goes
 to politicians and the council, so its counts are suppressed like the council's
 page. Generating it leaves an audit event, which the strategy checklist reads.
 """

@@ -5,7 +5,6 @@ The type is the gate: an unprotected count has no way into these functions.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nytte import kpis
+from nytte.exports import csv_bytes
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable
 
 
@@ -26,14 +26,11 @@ def _check(table: object) -> ProtectedTable:
 def table_csv(table: ProtectedTable) -> bytes:
     """Semicolon CSV with BOM (opens correctly in Danish Excel); '..' for hidden cells."""
     t = _check(table)
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow([t.row_title, *t.col_labels])
-    for label, row in zip(t.row_labels, t.cells, strict=True):
-        w.writerow([label, *(MARK if v is None else v for v in row)])
-    w.writerow([])
-    w.writerow([NOTE_DA])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    rows: list[list[object]] = [
+        [label, *(MARK if v is None else v for v in row)]
+        for label, row in zip(t.row_labels, t.cells, strict=True)
+    ]
+    return csv_bytes([t.row_title, *t.col_labels], [*rows, [], [NOTE_DA]])
 
 
 def write_table(ws: Worksheet, table: ProtectedTable, title: str, start_row: int) -> int:

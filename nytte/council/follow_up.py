@@ -17,6 +17,7 @@ from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
+from nytte.core.data_version import Area, changed
 from nytte.imports.cells import CellValue, as_text, normalise_case_ref, parse_date
 from nytte.imports.errors import ImportRejected
 from nytte.imports.reader import normalise_header, read_checked
@@ -104,4 +105,5 @@ def import_follow_ups(session: Session, principal: Principal, content: bytes,
                                  source="CSV-import"))
     record(session, principal, "follow_up_imported", "referral", "",
            new={"rows": rows, "saved": len(found)})
+    changed(session, Area.FOLLOW_UP)
     return FollowUpResult(rows, len(found))

@@ -1,7 +1,7 @@
 """Session hooks that keep the council summaries current after ORM writes.
 
-Imported by nytte.models.council, so it must not import nytte.models at module
-level (that would be circular); the model classes are imported when a hook runs.
+Installed by nytte.core.bootstrap (when nytte makes an engine), never by an import.
+The model classes are imported when a hook runs.
 """
 
 from __future__ import annotations

@@ -11,9 +11,20 @@ from sqlalchemy.orm import Session
 from nytte import kpis
 from nytte.access import requires
 from nytte.auth import AccessDenied, Principal, Role, require_role
-from nytte.council.metrics import Counts, Scope, composition_raw, kpi_values, raw_counts
+from nytte.council.metrics import (
+    AGE_BANDS,
+    Counts,
+    Scope,
+    composition_raw,
+    kpi_values,
+    raw_counts,
+)
 from nytte.council.periods import Period
 from nytte.models import Team, Unit
+from nytte.org.scope import UnitTeams, visible_unit_ids, visible_units_with_teams
+
+# The age bands in their natural order, young to old, for charts and tables.
+AGE_LABELS: tuple[str, ...] = tuple(label for _, _, label in AGE_BANDS)
 
 OVERVIEW_KPIS = (
     "enrolled", "places", "capacity_use", "attendance_rate", "new_referrals",
@@ -63,9 +74,7 @@ def _scope_for(
     code = principal.municipality_code
     if code is None:
         raise AccessDenied("Din rolle er ikke knyttet til en kommune.")
-    allowed = list(session.scalars(select(Unit.id).where(Unit.municipality_code == code)))
-    if principal.role is Role.KOORDINATOR:
-        allowed = [u for u in allowed if u in principal.unit_ids]
+    allowed = visible_unit_ids(session, principal)
     if unit_id is None:
         return Scope((code,), tuple(allowed)), "Hele kommunen"
     if unit_id not in allowed:
@@ -122,17 +131,11 @@ def manager_overview(
     )
 
 
-UnitChoice = tuple[int, str, list[tuple[int, str]]]
+UnitChoice = UnitTeams
 
 
 @requires(Role.LEDER, Role.KOORDINATOR)
 def units_and_teams(session: Session, principal: Principal) -> list[UnitChoice]:
     """The units (and their teams) the principal may drill down to."""
     require_role(principal, Role.LEDER, Role.KOORDINATOR)
-    stmt = select(Unit).where(Unit.municipality_code == principal.municipality_code)
-    if principal.role is Role.KOORDINATOR:
-        stmt = stmt.where(Unit.id.in_(principal.unit_ids))
-    return [
-        (u.id, u.name, [(t.id, t.name) for t in u.teams])
-        for u in session.scalars(stmt.order_by(Unit.id))
-    ]
+    return visible_units_with_teams(session, principal)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 import matplotlib
 
@@ -14,23 +13,17 @@ import matplotlib.pyplot as plt
 from fpdf import FPDF
 from matplotlib.figure import Figure
 
-_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from nytte.io.pdf import add_fonts
 
 
 class ReportPDF(FPDF):
-    """A4 portrait with a footer; DejaVu when installed (it has every Danish glyph)."""
+    """A4 portrait with a footer, in the shipped DejaVu font (nytte/io/pdf.py)."""
 
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report_title = title
         self.set_auto_page_break(auto=True, margin=15)
-        regular, bold = _FONT_DIR / "DejaVuSans.ttf", _FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            self.add_font("Body", "", str(regular))
-            self.add_font("Body", "B", str(bold))
-            self.family = "Body"
-        else:  # the core font covers Latin-1, which holds æ, ø and å
-            self.family = "Helvetica"
+        self.family = add_fonts(self)
         self.set_title(title)
         self.set_creator("Nytte")
 
@@ -40,10 +33,7 @@ class ReportPDF(FPDF):
         self.cell(0, 8, self._safe(f"{self.report_title} · side {self.page_no()}"), align="C")
 
     def _safe(self, text: str) -> str:
-        if self.family == "Helvetica":
-            return text.replace("–", "-").replace("·", "-").encode(
-                "latin-1", "replace").decode("latin-1")
-        return text
+        return text  # the shipped Unicode font prints every character we write
 
     def heading(self, text: str, size: int = 14) -> None:
         self.set_font(self.family, "B", size)

@@ -23,7 +23,6 @@ from nytte.council.metrics import (
     summary_counts_by_municipality,
 )
 from nytte.council.periods import Period, month_label
-from nytte.council.summary import ensure_fresh
 from nytte.models import Municipality, Region
 from nytte.models.council import AttendanceMonth, EnrolledMonth
 from nytte.reference_figures import BENEFIT_NAMES
@@ -96,7 +95,6 @@ def _require_reviewer(principal: Principal) -> str:
 @requires(Role.RAAD)
 def regional_review(session: Session, principal: Principal, period: Period) -> RegionalReview:
     region_code = _require_reviewer(principal)
-    ensure_fresh(session.connection())
     region = session.get(Region, region_code)
     munis = region_municipalities(session, region_code)
     codes = [c for c, _ in munis]

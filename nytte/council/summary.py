@@ -3,11 +3,12 @@
 Three routes keep them right:
 
 * ``refresh_all`` rebuilds everything (``python -m nytte council refresh``).
-* ``ensure_fresh`` (called by every council read service) summarises rows added
-  since the last refresh, found by id, so bulk loads (the demo, imports) are
-  picked up without a hook; it rebuilds everything when the gap is large.
+* ``ensure_fresh`` summarises rows added since the last refresh, found by id (for
+  rows loaded in bulk outside the ORM); it rebuilds everything when the gap is large.
+  Reads never call it: a read service does not write.
 * A session hook re-summarises the unit-months and referrals touched by ORM writes
-  (a corrected roll, an ended referral) in the same transaction as the write.
+  (a corrected roll, an ended referral) in the same transaction as the write. It is
+  installed in one place, nytte/core/bootstrap.py, by every engine nytte makes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Generate the demo municipality (or the national-scale data set) as column arrays.
 
 Everything is drawn from one seeded numpy Generator, so the same seed gives the
-same rows. Shares that the seeds state (show-up, gender, benefit mix) are allocated
-exactly and then shuffled, so the figures land on the seeds' figures for any seed
+same rows. Shares that the sources state (show-up, gender, benefit mix) are allocated
+exactly and then shuffled, so the figures land on the sources' figures (docs/domain.md) for any seed
 instead of wandering with sampling noise."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _mean_course_workdays(after_reform: bool) -> float:
 def _patterns(
     benefit: np.ndarray, visitation: np.ndarray, age: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Weekly hours (n x 5) from the seeds' patterns, by group and age."""
+    """Weekly hours (n x 5) from the sources' patterns, by group and age."""
     n = len(benefit)
     out = np.tile(np.array(P.PATTERN_FULL), (n, 1))
     aktiv = visitation == "aktivitetsparat"
@@ -123,7 +123,7 @@ def generate_unit(
     post = referred >= np.datetime64(P.REFORM_DATE)
 
     # Exact shares, allocated separately before and after the reform so each period
-    # matches the seeds (the 2022 figures describe the rules before the reform).
+    # matches the sources (the 2022 figures describe the rules before the reform).
     benefit = np.empty(n, dtype=object)
     visitation = np.empty(n, dtype=object)
     for mask in (~post, post):

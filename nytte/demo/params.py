@@ -1,7 +1,8 @@
-"""The demo's parameters, each with its source (../shared/seeds, data/reference).
+"""The demo's parameters, each with its source (docs/domain.md, sources [A] and [C];
+data/reference).
 
 Changing a number here changes the demo; tests check the generated figures land
-within two percentage points of the seeds' figures."""
+within two percentage points of the sources' figures."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ def demo_start(until: date) -> date:
         return until.replace(year=until.year - DEMO_YEARS)
     except ValueError:  # 29 February
         return until.replace(year=until.year - DEMO_YEARS, day=28)
-# The work-obligation law's new benefit system (DOMAIN.md § 7; date unverified).
+# The work-obligation law's new benefit system (docs/domain.md § 7; date unverified).
 REFORM_DATE = date(2025, 7, 1)
 
 # "About half of those offered nytteindsats never show up" (report ch. 2).
 SHOW_UP_SHARE = 0.50
-# 2022: 67 % men (report, Tabel 3.2; DOMAIN.md § 4).
+# 2022: 67 % men (report, Tabel 3.2; docs/domain.md § 4).
 MALE_SHARE = 0.67
 # Figur 3.1 (2022): kontanthjælp 54 %, uddannelseshjælp 30 %, overgangsydelse 10 %,
 # dagpenge 6 %.
@@ -55,13 +56,13 @@ VISITATION_MIX: dict[str, dict[str, float]] = {
 
 # Weekly patterns (hours Monday..Friday). Greve: 08:15-14:30 five days (6.25 h),
 # and 4 days + 1 job-search day for jobparate over 30; Guldborgsund: 12- and 20-hour
-# offers for aktivitetsparate (seeds 001, report ch. 3).
+# offers for aktivitetsparate (Greve's page [C], report [A] ch. 3).
 PATTERN_FULL = (6.25, 6.25, 6.25, 6.25, 6.25)
 PATTERN_FOUR_PLUS_SEARCH = (6.25, 6.25, 6.25, 6.25, 0.0)
 PATTERN_20H = (5.0, 5.0, 5.0, 5.0, 0.0)
 PATTERN_12H = (4.0, 4.0, 0.0, 4.0, 0.0)
 
-# Course length: at most 13 weeks until the reform (report; DOMAIN.md § 7), no cap after.
+# Course length: at most 13 weeks until the reform (report; docs/domain.md § 7), no cap after.
 MAX_WEEKS_BEFORE_REFORM = 13
 
 # How those who do show up leave (municipal practice; the report has no national
@@ -105,7 +106,7 @@ class UnitParams:
     teams: tuple[TeamParams, ...]
 
 
-# Greve's Service++: "løbende kapacitet til 24 pladser og ofte 12 indskrevne" (seed 001);
+# Greve's Service++: "løbende kapacitet til 24 pladser og ofte 12 indskrevne" ([C]);
 # Odense's Citykorpset takes up to 50 at once (report ch. 3).
 DEMO_MUNICIPALITY = "0253"  # Greve
 DEMO_UNITS: tuple[UnitParams, ...] = (

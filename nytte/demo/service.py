@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 from nytte.calendar import previous_working_day
 from nytte.config import ConfigError
 from nytte.core import clock
+from nytte.core.data_version import Area, changed
 from nytte.db import check_database
 from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
@@ -68,4 +69,5 @@ def fill_demo(
 
     with engine.begin() as conn:
         refresh_all(conn)
+        changed(conn, *Area)
     return counts

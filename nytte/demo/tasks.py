@@ -1,6 +1,7 @@
-"""Demo tasks drawn from the seeds' own examples (report ch. 4-5, seed 001, DOMAIN.md
-§ 10), as task proposals with the screening form's fields. Some pass the protective
-rules and some do not; the screening engine judges them when the demo is loaded."""
+"""Demo tasks drawn from the sources' own examples (docs/domain.md § 10: report [A]
+ch. 4-5, Greve's page [C]), as task proposals with the screening form's fields. Some
+pass the protective rules and some do not; the screening engine judges them when the
+demo is loaded."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from nytte.access import requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
+from nytte.core.data_version import Area, changed
 from nytte.imports.cells import (
     CellValue,
     as_text,
@@ -505,5 +506,6 @@ def import_referrals(
         new={"filename": safe_name, "rows": len(rows), "new_participants": new_people,
              "sha256": digest},
     )
+    changed(session, Area.REFERRALS)
     session.flush()
     return ImportResult(len(rows), new_people, len(rows), digest)

@@ -2,19 +2,18 @@
 
 Endpoints: ``tables`` (the list), ``table/{id}`` (a table's metadata) and
 ``data/{id}`` (figures as ``columns`` and ``rows``), all with ``format=json`` and
-the header ``Authorization: Bearer <token>`` (DOMAIN.md § 11). The token is issued
+the header ``Authorization: Bearer <token>`` (docs/domain.md § 11). The token is issued
 by STAR; we read it from the environment or the app's secrets, never from code.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from nytte.config import jobindsats_token
 from nytte.jobindsats.errors import (
     JobindsatsAuthError,
     JobindsatsError,
@@ -25,32 +24,13 @@ from nytte.jobindsats.errors import (
 
 BASE_URL = "https://api.jobindsats.dk/v3"
 TOKEN_ENV = "NYTTE_JOBINDSATS_TOKEN"
-SECRETS_FILE = Path(".streamlit/secrets.toml")
 NYTTE_TABLE = "y60c02"
 """Jobindsats table with the offers per municipality and month, nytteindsats included."""
 
 
 def resolve_token(secrets_file: Path | None = None) -> str | None:
-    """The API token: the environment first, then ``[jobindsats] token`` in secrets.toml.
-
-    Read with tomllib, not ``st.secrets``: nytte never imports Streamlit, and the
-    refresh also runs from the command line.
-    """
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if token:
-        return token
-    path = secrets_file or SECRETS_FILE
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError:
-            return None
-        section = data.get("jobindsats")
-        if isinstance(section, dict):
-            value = section.get("token")
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-    return None
+    """The API token (nytte.config.jobindsats_token: the environment, then secrets.toml)."""
+    return jobindsats_token(secrets_file)
 
 
 class JobindsatsClient:

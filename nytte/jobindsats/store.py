@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from nytte.core.data_version import Area, changed
 from nytte.db import session_scope
 from nytte.jobindsats.client import NYTTE_TABLE, JobindsatsClient, nytte_query
 from nytte.jobindsats.errors import JobindsatsError
@@ -59,6 +60,7 @@ def _save(session: Session, obs: Sequence[Observation], *, table: str, source: s
         )
         for o in obs
     )
+    changed(session, Area.JOBINDSATS)
     return len(obs)
 
 

@@ -1,4 +1,4 @@
-"""Key figures of the manager overview and the yearly evaluation (issue 5)."""
+"""Key figures of the manager overview and the yearly evaluation."""
 
 from __future__ import annotations
 

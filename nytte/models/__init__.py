@@ -1,11 +1,12 @@
 """SQLAlchemy models. Import every model module here so Base.metadata is complete
 (Alembic autogenerate and tests rely on it)."""
 
-import nytte.models.council  # noqa: F401  (the council area's tables, issue 5)
+import nytte.models.council  # noqa: F401  (the council area's tables)
 from nytte.models.attendance import ABSENT, PRESENT, Attendance
 from nytte.models.audit import AuditEvent, AuditNote
 from nytte.models.base import Base
 from nytte.models.codes import CodeValue
+from nytte.models.data_version import DataVersion
 from nytte.models.org import ClosingDay, Municipality, Region, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS, Participant, Referral, display_name
 from nytte.models.screening import ConsultationAttachment, PrecedentImport, RuleSetVersion
@@ -23,6 +24,7 @@ __all__ = [
     "CodeValue",
     "Consultation",
     "ConsultationAttachment",
+    "DataVersion",
     "MunicipalPolicy",
     "Municipality",
     "Participant",

@@ -1,4 +1,4 @@
-"""Tables of the council and KPI area (issue 5): summaries and Jobindsats figures.
+"""Tables of the council and KPI area: summaries and Jobindsats figures.
 
 The summaries are derived data, rebuilt from attendance and referrals by
 nytte.council.summary; they exist so the regional comparison reads a few thousand
@@ -154,8 +154,3 @@ class JobindsatsFetch(Base):
     latest_month: Mapped[date | None] = mapped_column(Date, nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
 
-
-# Keep the summaries current after every ORM write, wherever it happens.
-from nytte.council.hooks import install_session_hooks  # noqa: E402
-
-install_session_hooks()

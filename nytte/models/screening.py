@@ -1,4 +1,4 @@
-"""Tables of the task screening beyond the foundation's (issue 4).
+"""Tables of the task screening beyond the foundation's.
 
 - PrecedentImport: decisions another municipality shared as a precedent file; they
   join the importing municipality's precedent search but are never its own decisions.

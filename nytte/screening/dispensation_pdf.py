@@ -1,6 +1,6 @@
 """Application for dispensation from the ratio rule (rimelighedskravet), pre-2025.
 
-The fields follow BEK nr. 1178 af 2019, § 12 as summarised in DOMAIN.md § 7
+The fields follow BEK nr. 1178 af 2019, § 12 as summarised in docs/domain.md § 7
 (unverified against the order's text): the tasks; the workplaces and how many
 are already in praktik or løntilskud there; that the TR was heard and the
 outcome; how competition distortion was handled; documentation of the work.

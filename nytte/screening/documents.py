@@ -19,7 +19,7 @@ from nytte.screening.vocabulary import VERDICTS
 
 @dataclass(frozen=True)
 class ConsultationRecord:
-    """The TR consultation as recorded (issue 4, item 5)."""
+    """The TR consultation as recorded."""
 
     level: str
     outcome: str

@@ -47,7 +47,7 @@ class ScreeningResult:
         return risk_score(self.criteria)
 
     def to_json(self) -> dict[str, Any]:
-        """The batch command's output object for this task (issue 4, item 9)."""
+        """The batch command's output object for this task."""
         return {
             "title": self.proposal.title,
             "verdict": self.verdict,

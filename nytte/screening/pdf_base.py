@@ -1,25 +1,12 @@
-"""A small fpdf2 base for Danish documents: a Unicode font so æ, ø and å print."""
+"""A small fpdf2 base for Danish documents, with the shipped fonts (nytte/io/pdf.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from nytte.core import clock
-
-_SHIPPED = Path(__file__).resolve().parents[1] / "assets" / "fonts"
-_SYSTEM = Path("/usr/share/fonts/truetype/dejavu")
-FONT = "DejaVu"
-
-
-def _font_file(name: str) -> Path:
-    for folder in (_SHIPPED, _SYSTEM):
-        path = folder / name
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"Skrifttypen {name} findes hverken i {_SHIPPED} eller {_SYSTEM}")
+from nytte.io.pdf import FONT, add_fonts
 
 
 class DanishPDF(FPDF):
@@ -28,8 +15,7 @@ class DanishPDF(FPDF):
     def __init__(self, doc_title: str, subject: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc_title = doc_title
-        self.add_font(FONT, "", str(_font_file("DejaVuSans.ttf")))
-        self.add_font(FONT, "B", str(_font_file("DejaVuSans-Bold.ttf")))
+        add_fonts(self)
         self.set_title(doc_title)
         self.set_subject(subject)
         self.set_creator("Nytte")

@@ -1,7 +1,7 @@
 """The municipality's screening policy: what the law leaves to local practice.
 
 Sorø refuses recurring tasks, Fredensborg accepts them outside any operating plan
-(DOMAIN.md § 5.4). How far back staff work counts as displacement, and which
+(docs/domain.md § 5.4). How far back staff work counts as displacement, and which
 professional areas the unit works in, are likewise local choices. The database
 keeps versions of this (MunicipalPolicy); the screening only needs the values.
 """

@@ -1,6 +1,6 @@
 """Effective-dated rule sets for task screening, loaded from ``data/rulesets/*.yaml``.
 
-The protective rules changed on 1 July 2025 (DOMAIN.md § 7), and some of their
+The protective rules changed on 1 July 2025 (docs/domain.md § 7), and some of their
 numbers are unverified. They therefore live as data with a source and a
 ``verified`` flag for every rule, and every screening stores the id of the rule
 set it was judged under. A task's start date picks the rule set.
@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from nytte.config import load_settings
 from nytte.screening.vocabulary import CONSULTATION_LEVELS, CRITERION_IDS, SourceKind
 
 RULESET_DIR_ENV = "NYTTE_RULESET_DIR"
@@ -189,8 +189,8 @@ class RuleSet(_Strict):
 def _ruleset_dir(directory: Path | None) -> Path:
     if directory is not None:
         return directory
-    env = os.environ.get(RULESET_DIR_ENV)
-    return Path(env) if env else DEFAULT_RULESET_DIR
+    configured = load_settings().ruleset_dir
+    return configured if configured is not None else DEFAULT_RULESET_DIR
 
 
 def load_rulesets_from(directory: Path) -> tuple[RuleSet, ...]:

@@ -1,6 +1,6 @@
 """Synthetic task proposals and decisions for benchmarks and demo data.
 
-Built from the task examples in the seeds (DOMAIN.md § 10), varied by place,
+Built from the task examples in the sources (docs/domain.md § 10), varied by place,
 so precedent search has realistic Danish text to work on.
 """
 

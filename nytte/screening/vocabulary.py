@@ -1,6 +1,6 @@
 """The screening's fixed vocabulary: field values, criterion ids and Danish labels.
 
-The keys are the ones the batch file and the form share (issue 4); the labels are
+The keys are the ones the batch file and the form share; the labels are
 what the coordinator reads.
 """
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from nytte.access import ALL_ROLES, PERSON_LEVEL, requires
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.models import Municipality, Referral, Team, Unit
+from nytte.org import scope
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,8 @@ class UnitSummary:
 
 @requires(*ALL_ROLES)
 def visible_unit_ids(session: Session, principal: Principal) -> list[int]:
-    """The units whose person-level data the principal may see."""
-    if principal.role is Role.RAAD:
-        return []
-    stmt = select(Unit.id).where(Unit.municipality_code == principal.municipality_code)
-    if principal.role is Role.KOORDINATOR:
-        stmt = stmt.where(Unit.id.in_(principal.unit_ids))
-    return list(session.scalars(stmt.order_by(Unit.id)))
+    """The units whose person-level data the principal may see (nytte.org.scope)."""
+    return scope.visible_unit_ids(session, principal)
 
 
 @requires(*PERSON_LEVEL)

@@ -17,7 +17,9 @@ from nytte.access import PERSON_LEVEL, requires
 from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_unit
 from nytte.concurrency import apply_versioned
-from nytte.models import WEEKDAY_COLUMNS, Participant, Referral, Team, Unit
+from nytte.core.data_version import Area, changed
+from nytte.models import Participant, Referral, Team, Unit
+from nytte.models.people import WEEKDAY_COLUMNS as WEEKDAY_COLUMNS
 from nytte.reference import code_labels
 from nytte.services.org import visible_unit_ids
 from nytte.validation import ShortText
@@ -177,6 +179,7 @@ def update_referral(
             session, principal, "update", "referral", ref.id,
             old=_jsonable(old), new=_jsonable(changes), participant_id=ref.participant_id,
         )
+        changed(session, Area.REFERRALS)
         session.flush()
     return get_referral(session, principal, referral_id)
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +35,7 @@ from nytte.models import (
     Unit,
 )
 from nytte.models.base import utcnow
+from nytte.org.scope import coordinator_filter, may_see_unit, unit_condition
 from nytte.screening.consultation import ConsultationError, validate_consultation
 from nytte.screening.criteria import CriterionResult, dispensation_possible, ratio_check
 from nytte.screening.dispensation_pdf import render_dispensation_application
@@ -61,7 +61,6 @@ from nytte.services.precedent_cache import (
     with_reasons,
 )
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 SCREENERS = (Role.KOORDINATOR, Role.LEDER)
 READERS = (Role.KOORDINATOR, Role.LEDER, Role.ADMIN)
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -114,8 +113,8 @@ class PolicyVersion:
 
 
 def local_time(utc_naive: datetime) -> datetime:
-    """A stored UTC timestamp in Danish time, for display."""
-    return utc_naive.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL_TZ).replace(tzinfo=None)
+    """A stored UTC timestamp in Danish time (timezone-aware), for display."""
+    return clock.to_danish(utc_naive)
 
 
 def _municipality(principal: Principal) -> str:
@@ -127,8 +126,7 @@ def _municipality(principal: Principal) -> str:
 def _check_task_access(principal: Principal, task: Task) -> None:
     if task.municipality_code != principal.municipality_code:
         raise ScreeningNotFound("Opgaven findes ikke i din kommune.")
-    if principal.role is Role.KOORDINATOR and task.unit_id is not None \
-            and task.unit_id not in principal.unit_ids:
+    if not may_see_unit(principal, task.unit_id, unitless_visible=True):
         raise AccessDenied("Opgaven hører til en enhed, du ikke har adgang til.")
 
 
@@ -551,8 +549,7 @@ def recent_decisions(session: Session, principal: Principal,
             .join(latest, (latest.c.task_id == Screening.task_id)
                   & (latest.c.v == Screening.version))
             .where(Task.municipality_code == muni))
-    if principal.role is Role.KOORDINATOR:
-        stmt = stmt.where(Task.unit_id.is_(None) | Task.unit_id.in_(principal.unit_ids))
+    stmt = stmt.where(coordinator_filter(principal, Task.unit_id, unitless_visible=True))
     rows = session.scalars(stmt.order_by(Screening.decided_at.desc(), Screening.id.desc())
                            .limit(limit))
     return [_summary(s) for s in rows]
@@ -690,8 +687,7 @@ def portfolio(session: Session, principal: Principal, f: PortfolioFilter,
             .join(latest, (latest.c.task_id == Screening.task_id)
                   & (latest.c.v == Screening.version))
             .where(Task.municipality_code == muni))
-    if principal.role is Role.KOORDINATOR:
-        stmt = stmt.where(Task.unit_id.is_(None) | Task.unit_id.in_(principal.unit_ids))
+    stmt = stmt.where(coordinator_filter(principal, Task.unit_id, unitless_visible=True))
     entries = [
         PortfolioEntry(task_id=t.id, title=t.title, requesting_unit=t.requesting_unit,
                        professional_area=t.professional_area, physical_demand=t.physical_demand,
@@ -762,7 +758,6 @@ def import_precedent(session: Session, principal: Principal, data: bytes) -> Imp
 def units_for(session: Session, principal: Principal) -> list[tuple[int, str]]:
     """The units the principal may file a task under (id, name)."""
     require_role(principal, *READERS)
-    stmt = select(Unit.id, Unit.name).where(Unit.municipality_code == _municipality(principal))
-    if principal.role is Role.KOORDINATOR:
-        stmt = stmt.where(Unit.id.in_(principal.unit_ids))
+    _municipality(principal)
+    stmt = select(Unit.id, Unit.name).where(unit_condition(principal))
     return [(int(i), str(n)) for i, n in session.execute(stmt.order_by(Unit.id)).all()]

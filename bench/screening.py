@@ -1,4 +1,7 @@
-"""Benchmarks for the screening (issue 4): figures printed, never asserted in tests.
+"""Screening benchmarks: figures printed, never asserted in tests.
+
+    python -m bench screening [--database-url URL] [--decisions N] [--tasks N] [--runs N]
+
 
 1. Screening one task with 10,000 earlier decisions in the database (target
    ≤ 50 ms), through the same service the page calls, beside the naive way
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -195,7 +199,7 @@ def bench_cli(n_tasks: int, n_precedent: int, db_url: str) -> list[str]:
 def run_all(url: str | None = None, decisions_n: int = 10_000, tasks_n: int = 1_000,
             runs: int = 100) -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    lines = ["Screening benchmarks (issue 4)",
+    lines = ["Screening benchmarks",
              f"machine: {os.cpu_count()} cores, load average {load:.1f} at start "
              "(figures from a loaded machine are slower)", ""]
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,3 +208,16 @@ def run_all(url: str | None = None, decisions_n: int = 10_000, tasks_n: int = 1_
         lines.append("")
         lines += bench_cli(tasks_n, decisions_n, db_url)
     return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench screening")
+    parser.add_argument("--database-url", default=None,
+                        help="a database to fill (default: a temporary SQLite file); it must "
+                        "be empty and is left with the benchmark data")
+    parser.add_argument("--decisions", type=int, default=10_000)
+    parser.add_argument("--tasks", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args(argv)
+    print(run_all(args.database_url, args.decisions, args.tasks, args.runs))
+    return 0

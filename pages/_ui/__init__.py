@@ -1,0 +1,1 @@
+"""Shared pieces of the pages: the one cache module (cache.py)."""

@@ -1,0 +1,195 @@
+"""Every page's cached reads, in one place.
+
+A cached read names the data areas it depends on (nytte.core.data_version.Area).
+Its cache key carries those areas' counters as read from the database on each call,
+so a service that writes an area (it calls ``changed(session, Area.X)`` in its own
+transaction) invalidates every dependent entry on every server process at once: a
+roll saved on one replica shows on the manager's page of another on its next rerun.
+Pages never clear caches themselves.
+
+Keys are small parameters plus the principal (user, role and scope), never a
+DataFrame, so users with different scopes never share an entry. The TTL only bounds
+memory for entries nobody asks for any more; correctness comes from the versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from nytte.attendance.at_risk import AtRiskList, at_risk_list
+from nytte.attendance.capacity import CapacityDashboard, capacity_dashboard
+from nytte.attendance.dashboard import AttendanceDashboard, attendance_dashboard
+from nytte.attendance.funnel import Funnel, StableRule, referral_funnel
+from nytte.attendance.notices import absence_notices
+from nytte.attendance.roll import roll_units
+from nytte.auth import Principal
+from nytte.core.data_version import Area, versions
+from nytte.council import periods
+from nytte.council.council_page import CouncilPage, council_page
+from nytte.council.data_range import latest_attendance_day
+from nytte.council.exports import tables_xlsx
+from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
+from nytte.council.pack import meeting_pack_pdf
+from pages.common import db_session
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+TTL = 600  # seconds
+
+# What each family of figures is computed from.
+UNITS = (Area.ORG,)
+ATTENDANCE_FIGURES = (Area.ATTENDANCE, Area.REFERRALS, Area.ORG)
+MANAGER_FIGURES = (Area.ATTENDANCE, Area.REFERRALS, Area.FOLLOW_UP, Area.ORG)
+COUNCIL_FIGURES = (Area.ATTENDANCE, Area.REFERRALS, Area.FOLLOW_UP, Area.JOBINDSATS, Area.ORG)
+
+
+def data_versions(areas: tuple[Area, ...]) -> tuple[int, ...]:
+    """The areas' counters now: one small query."""
+    with db_session() as session:
+        return versions(session, areas)
+
+
+def cached(
+    *areas: Area, ttl: int = TTL, max_entries: int = 64
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache ``fn`` per process, keyed by its arguments and the areas' data versions."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        def keyed(versions_key: tuple[int, ...], *args: P.args, **kwargs: P.kwargs) -> R:
+            return fn(*args, **kwargs)
+
+        # Streamlit names a cache by module, qualified name and source: give each its own.
+        keyed.__module__ = fn.__module__
+        keyed.__qualname__ = f"{fn.__qualname__}.cached"
+        store = st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False)(keyed)
+
+        @wraps(fn)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            return store(data_versions(areas), *args, **kwargs)
+
+        return call
+
+    return decorate
+
+
+# --- attendance pages -------------------------------------------------------------
+
+
+@cached(*ATTENDANCE_FIGURES)
+def attendance(
+    principal: Principal, unit_id: int | None, start: date, end: date
+) -> AttendanceDashboard:
+    with db_session() as session:
+        return attendance_dashboard(session, principal, unit_id, start, end)
+
+
+@cached(*ATTENDANCE_FIGURES)
+def funnel(
+    principal: Principal,
+    unit_id: int | None,
+    dimension: str,
+    start: date,
+    end: date,
+    share: float,
+    weeks: int,
+    min_days: int,
+) -> Funnel:
+    with db_session() as session:
+        return referral_funnel(
+            session,
+            principal,
+            unit_id=unit_id,
+            dimension=dimension,
+            referred_from=start,
+            referred_to=end,
+            rule=StableRule(share, weeks, min_days),
+        )
+
+
+@cached(*ATTENDANCE_FIGURES, max_entries=32)
+def capacity(
+    principal: Principal, unit_id: int | None, on: date, history_start: date, horizon: int
+) -> CapacityDashboard:
+    with db_session() as session:
+        return capacity_dashboard(session, principal, unit_id, on, history_start, horizon)
+
+
+@cached(*ATTENDANCE_FIGURES)
+def notices(
+    principal: Principal, unit_id: int | None, start: date, end: date, include_judged: bool
+) -> pd.DataFrame:
+    with db_session() as session:
+        return absence_notices(
+            session, principal, unit_id=unit_id, start=start, end=end, include_judged=include_judged
+        )
+
+
+@cached(*ATTENDANCE_FIGURES, max_entries=32)
+def at_risk(
+    principal: Principal, unit_id: int | None, as_of: date, history_start: date
+) -> AtRiskList:
+    with db_session() as session:
+        return at_risk_list(session, principal, unit_id, as_of, history_start)
+
+
+@cached(*UNITS)
+def units(principal: Principal) -> list[tuple[int, str]]:
+    with db_session() as session:
+        return [(u.unit_id, u.name) for u in roll_units(session, principal)]
+
+
+# --- the manager's overview -------------------------------------------------------
+
+
+@cached(*MANAGER_FIGURES, ttl=300, max_entries=200)
+def overview(
+    principal: Principal, start: date, end: date, unit_id: int | None, team_id: int | None
+) -> Overview:
+    with db_session() as session:
+        return manager_overview(
+            session, principal, periods.Period(start, end), unit_id=unit_id, team_id=team_id
+        )
+
+
+@cached(Area.ATTENDANCE, Area.ORG, ttl=300, max_entries=20)
+def manager_choices(principal: Principal) -> tuple[date | None, list[UnitChoice]]:
+    with db_session() as session:
+        return latest_attendance_day(session), units_and_teams(session, principal)
+
+
+# --- the council's regional review ------------------------------------------------
+
+
+@cached(Area.ATTENDANCE, ttl=300, max_entries=5)
+def latest_day() -> date | None:
+    with db_session() as session:
+        return latest_attendance_day(session)
+
+
+@cached(*COUNCIL_FIGURES, ttl=300, max_entries=50)
+def council(principal: Principal, start: date, end: date) -> CouncilPage:
+    # The cached object holds protected (suppressed) tables only.
+    with db_session() as session:
+        return council_page(session, principal, periods.Period(start, end))
+
+
+@cached(*COUNCIL_FIGURES, ttl=300, max_entries=20)
+def council_pack(principal: Principal, start: date, end: date) -> bytes:
+    return meeting_pack_pdf(council(principal, start, end))
+
+
+@cached(*COUNCIL_FIGURES, ttl=300, max_entries=20)
+def council_xlsx(
+    principal: Principal, start: date, end: date, kpi_keys: tuple[str, ...]
+) -> bytes:
+    page = council(principal, start, end)
+    sheets = list(page.review.tables())
+    if page.jobindsats.table is not None:
+        sheets.append(("Jobindsats: antal aktiverede", page.jobindsats.table))
+    return tables_xlsx(sheets, kpi_keys)
