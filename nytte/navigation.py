@@ -122,11 +122,15 @@ def pages_for(role: Role) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
+def may_open(principal: Principal, key: str) -> bool:
+    return principal.role in PAGES_BY_KEY[key].roles
+
+
 def require_page(principal: Principal | None, key: str) -> Principal:
     """Raise AccessDenied unless ``principal`` may open page ``key``."""
     if principal is None:
         raise AccessDenied("Du er ikke logget ind.")
     spec = PAGES_BY_KEY[key]
     if principal.role not in spec.roles:
-        raise AccessDenied("Din rolle giver ikke adgang til denne side.")
+        raise AccessDenied(f"Du har ikke adgang til siden «{spec.title}» med din rolle.")
     return principal
