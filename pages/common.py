@@ -111,3 +111,19 @@ def forget_deep_link() -> None:
     key = _browser_key()
     if key is not None:
         _deep_links().pop(key, None)
+
+
+# --- file uploads -----------------------------------------------------------------------
+# Streamlit's uploader has fixed English text ("Upload", "… per file"); a Danish line
+# beside it says the same and the real limit. The limit is server.maxUploadSize in
+# .streamlit/config.toml, equal to the import reader's (nytte/imports/reader.py) and the
+# screening attachment's limit (tests/test_danish_ui.py checks that they agree).
+UPLOAD_LIMIT_MB = 5
+
+
+def upload_note(kinds: str) -> None:
+    """The Danish line under a file uploader: how to choose a file and the limit."""
+    st.caption(
+        f"Vælg en fil med knappen «Upload» eller træk den hertil. Højst "
+        f"{UPLOAD_LIMIT_MB} MB pr. fil; {kinds}."
+    )

@@ -35,7 +35,7 @@ from nytte.screening.vocabulary import (
     YES_NO,
 )
 from nytte.services import screening as svc
-from pages.common import db_session, guard
+from pages.common import db_session, guard, upload_note
 
 K = "scr_"  # session-state namespace of this page
 CURRENT = K + "current_screening"
@@ -245,6 +245,7 @@ def _consultation_form(principal: Principal, screening_id: int, ruleset_id: str)
         upload = st.file_uploader("Vedhæft skriftlig tilkendegivelse (PDF, PNG eller JPEG, "
                                   "højst 5 MB)", type=["pdf", "png", "jpg", "jpeg"],
                                   key=sfx + "file")
+        upload_note("PDF, PNG eller JPEG")
         written = informed = discussed = False
         if pre_2025:
             written = st.checkbox("Fælles skriftlig tilkendegivelse foreligger", key=sfx + "w")
