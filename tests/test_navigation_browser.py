@@ -23,9 +23,13 @@ MODULE_NAMES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / 
 def _no_module_names(page: Page) -> None:
     assert page.locator("[data-testid='stSidebarNavLink']").count() == 0
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
-    links = " ".join(page.locator("a").all_inner_texts())
+    hrefs: list[str] = page.eval_on_selector_all(  # links to other pages (not "#main")
+        "a[href]:not([href^='#'])", "(as) => as.map((a) => a.pathname)")
+    labels = [t.strip().split("\n")[-1]  # after the icon (a font ligature)
+              for t in page.locator("a").all_inner_texts()]
     for name in MODULE_NAMES:
-        assert name not in links.split(), (name, links)
+        assert not any(h.rstrip("/").endswith(f"/{name}") for h in hrefs), (name, hrefs)
+        assert name not in labels, (name, labels)
 
 
 def _pick(page: Page, label: str) -> None:
@@ -52,7 +56,8 @@ def test_fresh_server_first_session(browser: Browser, demo_sqlite: Engine) -> No
         _pick(page, "Koordinator / holdleder")
         page.get_by_role("heading", name="Enheder i dag").first.wait_for(timeout=30_000)
         _no_module_names(page)
-        assert "/forside" in page.url or page.url.rstrip("/").endswith(base.split("//")[1])
+        path = page.url.split("?")[0].rstrip("/")
+        assert path in (base, f"{base}/forside"), page.url  # the front page
         # The first page switch of the first session keeps the role.
         page.get_by_role("link", name="Morgenregistrering").click()
         page.get_by_role("heading", name="Morgenregistrering").wait_for(timeout=30_000)
@@ -62,8 +67,7 @@ def test_fresh_server_first_session(browser: Browser, demo_sqlite: Engine) -> No
         # F5: a new session, the same role and page.
         page.reload()
         page.get_by_role("heading", name="Morgenregistrering").wait_for(timeout=30_000)
-        wait_for_run(page)
-        assert "Forventede" in page.inner_text("[data-testid='stMain']")
+        page.get_by_text("Forventede").first.wait_for(timeout=30_000)  # the roll, not the picker
         # A page of another role: said in Danish, nothing of the page.
         page.goto(f"{base}/ledelse?rolle=koordinator")
         wait_for_run(page)
@@ -94,6 +98,13 @@ def test_deep_link_survives_the_oidc_login(browser: Browser, demo_sqlite: Engine
     with oidc_provider() as issuer, running_app_with_login(env, issuer, tmp_path) as base:
         for sub, claims in USERS.items():
             register_user(issuer, sub, claims)
+        # Not the server's very first session: that one, opening a routed page's URL,
+        # also gets Streamlit's English "Page not found" box before the app's code
+        # runs (docs/navigation.md). Someone has opened the front page before.
+        first = browser.new_context().new_page()
+        first.goto(base)
+        wait_for_run(first)
+        first.context.close()
         page = browser.new_context().new_page()
         page.goto(f"{base}/ledelse")
         wait_for_run(page)
