@@ -132,5 +132,5 @@ def require_page(principal: Principal | None, key: str) -> Principal:
         raise AccessDenied("Du er ikke logget ind.")
     spec = PAGES_BY_KEY[key]
     if principal.role not in spec.roles:
-        raise AccessDenied(f"Du har ikke adgang til siden «{spec.title}» med din rolle.")
+        raise AccessDenied("Din rolle giver ikke adgang til denne side.")
     return principal
