@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
+# The address the app listens on: this machine only, unless you say otherwise
+# (ADDRESS=0.0.0.0 serves the network; the demo mode has no login, so only behind login).
+ADDRESS ?= 127.0.0.1
 # Host names and addresses the app answers to (server.allowedHosts, DNS-rebinding
 # protection): this machine's; set ALLOWED_HOSTS="nytte.kommune.dk" behind a proxy.
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
@@ -14,27 +17,39 @@ ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostn
 	bench-attendance bench-council bench-import evaluate-attendance clean
 
 $(STAMP): requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
-	touch $@
+	@echo "==> Python environment in $(VENV) (first run: a few minutes)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "==> Upgrading pip"
+	@$(PIP) install --quiet --upgrade pip
+	@echo "==> Installing the pinned requirements (requirements.txt)"
+	@$(PIP) install --quiet -r requirements.txt
+	@touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, fill the demo data if the database is empty, serve on :8501
+## run: install, migrate, fill the demo data if the database is empty, serve on
+## http://localhost:8501 (PORT=… for another port, ADDRESS=… to listen elsewhere)
 run: $(STAMP) migrate
+	@echo "==> Demo data (only if the database is empty)"
 	$(PY) -m nytte demo --scale demo --seed 1 --if-empty
+	@echo "==> Nytte on http://$(if $(filter 127.0.0.1,$(ADDRESS)),localhost,$(ADDRESS)):$(PORT) (Ctrl+C stops it)"
 	STREAMLIT_SERVER_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
-	  $(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=0.0.0.0
+	  $(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
 migrate: $(STAMP)
+	@echo "==> Database schema and reference data (migrations)"
 	$(PY) -m nytte migrate
 
-## browser-deps: Debian's Chromium for the browser tests (Playwright drives it)
+## browser-deps: Debian's Chromium for the browser tests (Playwright drives it), and
+## axe-core (accessibility checks) pinned in tests/js/package-lock.json
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+	@test -f tests/js/node_modules/axe-core/axe.min.js || { \
+	  command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null); \
+	  echo "==> axe-core for the accessibility checks (npm ci in tests/js)"; \
+	  npm ci --prefix tests/js --no-audit --no-fund --silent; }
 
 ## proxy-deps: Debian's nginx for the reverse-proxy test (docs/deploy/nginx.conf). The
 ## package is unpacked into .cache/nginx, not installed: installing it would start a

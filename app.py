@@ -2,8 +2,11 @@
 
 It checks the configuration, decides who the user is and in which role (OIDC login
 via st.login when [auth] is configured; otherwise a clearly marked local demo mode),
-and builds the st.navigation menu for that role. Pages not passed to st.navigation
-cannot be reached by URL. Every page function checks the role again."""
+and draws that role's menu. Every page is routed in every run (so a deep link is
+resolved before the role is known and survives choosing a role or logging in), but a
+page the role may not open renders only "Du har ikke adgang til …". Streamlit's own
+page list is switched off (client.showSidebarNavigation = false); the menu is drawn
+with st.page_link from nytte.navigation. Every page function checks the role again."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from nytte.auth import (
     validate_auth_section,
 )
 from nytte.config import ConfigError, Settings, load_settings
-from nytte.navigation import pages_for
+from nytte.navigation import PAGES, PAGES_BY_KEY, may_open, pages_for
 from nytte.textsafe import md_escape
 from pages import (
     absence_notices,
@@ -42,11 +45,21 @@ from pages import (
     screening,
     screening_policy,
 )
-from pages.common import PRINCIPAL_KEY, database_available_or_last, demo_scope_for, run_page
+from pages.common import (
+    PRINCIPAL_KEY,
+    database_available_or_last,
+    demo_scope_for,
+    forget_deep_link,
+    remember_deep_link,
+    run_page,
+    take_deep_link,
+)
+
+ROOT = Path(__file__).resolve().parent
 
 # Routing: page key (nytte.navigation, also the URL path) -> the function that renders
 # it. URL paths are Danish and module names English, so no URL path equals a file in
-# pages/: Streamlit's legacy discovery of pages/ can then never shadow a routed page.
+# pages/.
 RENDERERS: dict[str, Callable[[], None]] = {
     "forside": home.render,
     "fremmoede": roll.render,
@@ -66,9 +79,18 @@ RENDERERS: dict[str, Callable[[], None]] = {
     "indlaes-henvisninger": referral_import.render,
 }
 
-FAVICON = str(Path(__file__).resolve().parent / "nytte" / "assets" / "favicon.png")
+# The names of the modules in pages/ (Streamlit's legacy multipage discovery would
+# offer them as URLs): a visit to one goes to the front page.
+MODULE_PATHS = sorted(
+    p.stem for p in (ROOT / "pages").glob("*.py") if not p.stem.startswith("_")
+)
+
 DEMO_ROLE_KEY = "nytte_demo_role"
 DEMO_ROLE_KEPT = "nytte_demo_role_kept"
+DEMO_ROLE_PARAM = "rolle"  # demo mode: the chosen role in the URL survives a reload
+# A local icon: a :material/...: page icon is fetched from fonts.gstatic.com, which
+# the content-security policy (docs/deploy/nginx.conf) and privacy both forbid.
+FAVICON = str(ROOT / "nytte" / "assets" / "favicon.png")
 
 
 def _auth_section() -> Mapping[str, Any] | None:
@@ -84,44 +106,83 @@ def _auth_section() -> Mapping[str, Any] | None:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
-def _login_screen_menu() -> None:
-    """Before login, show no menu at all.
+def _page(key: str) -> Callable[[], None]:
+    """The function routed to /<key>: the page, or a refusal for a role without access."""
 
-    Without a call to st.navigation in a run, Streamlit lists the files in pages/
-    (its legacy multipage discovery) in the sidebar of the login screen. The one
-    hidden page takes the home page's URL path. (Not used in the demo role picker:
-    there it would swallow the first choice of role.)"""
-    st.navigation([st.Page(_nothing, title="Nytte", url_path="forside", default=True)],
-                  position="hidden")
+    def run() -> None:
+        principal = st.session_state.get(PRINCIPAL_KEY)
+        spec = PAGES_BY_KEY[key]
+        if principal is None or not may_open(principal, key):
+            st.error(f"Du har ikke adgang til siden «{spec.title}» med din rolle.")
+            st.page_link(_ROUTES["forside"], label="Gå til forsiden")
+            return
+        RENDERERS[key]()
+
+    run.__name__ = f"page_{key.replace('-', '_')}"
+    return run
 
 
-def _nothing() -> None:
-    return None
+def _to_front_page() -> None:
+    st.switch_page(_ROUTES["forside"])
 
 
-def _oidc_principal(settings: Settings, auth: Mapping[str, Any]) -> Principal:
+def _routes() -> dict[str, st.Page]:
+    routes = {
+        spec.key: st.Page(_page(spec.key), title=spec.title, url_path=spec.key,
+                          default=spec.key == "forside")
+        for spec in PAGES
+    }
+    for name in MODULE_PATHS:
+        routes[f"_{name}"] = st.Page(_to_front_page, title="Nytte", url_path=name)
+    return routes
+
+
+_ROUTES: dict[str, st.Page] = {}
+
+
+def _oidc_principal(settings: Settings, auth: Mapping[str, Any], current: st.Page) -> Principal:
     validate_auth_section(auth)
     if not st.user.is_logged_in:
-        _login_screen_menu()
         st.title("Nytte")
         st.write("Log ind med din kommunes brugerkonto for at fortsætte.")
-        st.button("Log ind", on_click=st.login, type="primary")
+        st.button("Log ind", on_click=_login, args=(current.url_path,), type="primary")
         st.stop()
+    target = take_deep_link()
+    if target is not None and target != current.url_path and target in PAGES_BY_KEY:
+        st.switch_page(_ROUTES[target])
     rules = load_role_rules(settings.roles_file)
     principal = principal_from_claims(st.user.to_dict(), rules)
     if principal is None:
-        _login_screen_menu()
         st.error("Din bruger har ingen rolle i Nytte. Kontakt kommunens administrator.")
         st.button("Log ud", on_click=st.logout)
         st.stop()
     return principal
 
 
+def _login(url_path: str) -> None:
+    remember_deep_link(url_path)
+    st.login()
+
+
+def _keep_demo_role() -> None:
+    choice = st.session_state.get(DEMO_ROLE_KEY)
+    st.session_state[DEMO_ROLE_KEPT] = None if choice is None else Role(choice).value
+    if choice is None:
+        st.query_params.pop(DEMO_ROLE_PARAM, None)
+    else:
+        st.query_params[DEMO_ROLE_PARAM] = Role(choice).value
+
+
+def _role_from_url() -> str | None:
+    value = st.query_params.get(DEMO_ROLE_PARAM)
+    return value if value in {r.value for r in Role} else None
+
+
 def _demo_principal(settings: Settings) -> Principal:
     st.sidebar.warning("Lokal demotilstand — ingen login. Kun til demo og test.")
-    # A browser page switch renders the picker as a new widget (its state is lost);
-    # the choice is kept in a plain session key and handed back as the default.
-    kept = st.session_state.get(DEMO_ROLE_KEPT)
+    # The choice lives in a plain session key and in the URL (?rolle=…): the picker is
+    # drawn afresh on every page, and a reload (F5) starts a new session.
+    kept = st.session_state.get(DEMO_ROLE_KEPT) or _role_from_url()
     choice = st.sidebar.selectbox(
         "Vælg rolle",
         options=list(Role),
@@ -129,8 +190,11 @@ def _demo_principal(settings: Settings) -> Principal:
         index=None if kept is None else list(Role).index(Role(kept)),
         placeholder="Vælg en rolle …",
         key=DEMO_ROLE_KEY,
+        on_change=_keep_demo_role,
     )
     st.session_state[DEMO_ROLE_KEPT] = None if choice is None else Role(choice).value
+    if choice is not None and st.query_params.get(DEMO_ROLE_PARAM) != Role(choice).value:
+        st.query_params[DEMO_ROLE_PARAM] = Role(choice).value
     if choice is None:
         st.title("Nytte")
         st.write(
@@ -142,16 +206,33 @@ def _demo_principal(settings: Settings) -> Principal:
     return demo_principal(Role(choice), settings.demo_municipality, unit_ids, region)
 
 
+def _menu(principal: Principal, demo: bool) -> None:
+    """The role's menu, drawn by the app (never Streamlit's list of files)."""
+    params = {DEMO_ROLE_PARAM: principal.role.value} if demo else None
+    section = None
+    with st.sidebar.container(key="nytte_menu"):
+        for spec in pages_for(principal.role):
+            if spec.section != section:
+                section = spec.section
+                st.caption(section)
+            st.page_link(_ROUTES[spec.key], label=spec.title, icon=spec.icon,
+                         query_params=params)
+
+
 def main() -> None:
-    # A local icon: a :material/...: icon is fetched from fonts.gstatic.com, which the
-    # content-security policy (docs/deploy/nginx.conf) and privacy both forbid.
     st.set_page_config(page_title="Nytte", page_icon=FAVICON, layout="wide")
+    _ROUTES.clear()
+    _ROUTES.update(_routes())
+    # Every run routes every page (hidden: the menu below is the app's own), so the
+    # URL a user opened is resolved before we know who they are.
+    current = st.navigation(list(_ROUTES.values()), position="hidden")
+    auth: Mapping[str, Any] | None = None
     try:
         settings = load_settings()
         database_available_or_last(settings)
         auth = _auth_section()
         if auth is not None:
-            principal = _oidc_principal(settings, auth)
+            principal = _oidc_principal(settings, auth, current)
         elif settings.require_login:
             raise ConfigError(
                 "NYTTE_REQUIRE_LOGIN er sat, men [auth] mangler i .streamlit/secrets.toml; "
@@ -166,20 +247,14 @@ def main() -> None:
     st.session_state[PRINCIPAL_KEY] = principal
     st.sidebar.caption(md_escape(principal.label))  # the name comes from the login claims
     if auth is not None:
-        st.sidebar.button("Log ud", on_click=st.logout)
+        st.sidebar.button("Log ud", on_click=_logout)
+    _menu(principal, demo=auth is None)
+    run_page(current)
 
-    sections: dict[str, list[Any]] = {}
-    for spec in pages_for(principal.role):
-        sections.setdefault(spec.section, []).append(
-            st.Page(
-                RENDERERS[spec.key],
-                title=spec.title,
-                icon=spec.icon,
-                url_path=spec.key,
-                default=spec.key == "forside",
-            )
-        )
-    run_page(st.navigation(sections))
+
+def _logout() -> None:
+    forget_deep_link()
+    st.logout()
 
 
 main()

@@ -122,6 +122,10 @@ def pages_for(role: Role) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
+def may_open(principal: Principal, key: str) -> bool:
+    return principal.role in PAGES_BY_KEY[key].roles
+
+
 def require_page(principal: Principal | None, key: str) -> Principal:
     """Raise AccessDenied unless ``principal`` may open page ``key``."""
     if principal is None:

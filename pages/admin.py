@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from nytte.audit_text import ENTITY_LABELS, action_label, entity_label
 from nytte.auth import AccessDenied, Principal
 from nytte.config import RetentionSettings
-from nytte.formats import fmt_datetime, fmt_int
+from nytte.formats import fmt_int
 from nytte.services.audit_log import (
     AuditFilter,
     audit_actions,
@@ -48,30 +49,39 @@ def _audit_search(principal: Principal) -> None:
     with st.form("audit_search"):
         c1, c2, c3 = st.columns(3)
         actor = c1.text_input("Bruger (del af bruger-id)", key="audit_actor")
-        action = c2.selectbox("Handling", ["", *actions], key="audit_action",
-                              format_func=lambda a: a or "Alle handlinger")
-        entity = c3.text_input("Objekttype (fx referral, task)", key="audit_entity")
+        action = c2.selectbox("Hændelse", ["", *actions], key="audit_action",
+                              format_func=lambda a: action_label(a) if a else "Alle hændelser")
+        entity = c3.selectbox("Objekttype", ["", *ENTITY_LABELS], key="audit_entity",
+                              format_func=lambda e: entity_label(e) if e else "Alle typer")
         c4, c5, c6, c7 = st.columns(4)
         entity_id = c4.text_input("Objekt-id", key="audit_entity_id")
         case_ref = c5.text_input("Sagsreference", key="audit_case_ref")
-        date_from = c6.date_input("Fra", value=None, format="DD-MM-YYYY", key="audit_from")
-        date_to = c7.date_input("Til", value=None, format="DD-MM-YYYY", key="audit_to")
+        date_from = c6.date_input("Fra (dd-mm-åååå)", value=None, format="DD-MM-YYYY",
+                                  key="audit_from")
+        date_to = c7.date_input("Til (dd-mm-åååå)", value=None, format="DD-MM-YYYY",
+                                key="audit_to")
         if st.form_submit_button("Søg", type="primary"):
             st.session_state.pop(AUDIT_EXPORT_KEY, None)  # a new search: a new export
-    flt = AuditFilter(actor, action or "", entity, entity_id, case_ref, date_from, date_to)
+    flt = AuditFilter(actor, action or "", entity or "", entity_id, case_ref, date_from, date_to)
     try:
         with db_session() as session:
             rows = search_audit(session, principal, flt)
     except (LookupError, AccessDenied) as exc:
         st.error(md_escape(str(exc)))  # the message quotes what the user typed
         return
-    st.caption(f"{fmt_int(len(rows))} hændelse(r) (de nyeste først, højst 1.000).")
+    st.caption(f"{fmt_int(len(rows))} hændelse(r) (de nyeste først, højst 1.000). "
+               "Tidspunkter i dansk tid.")
     if not rows:
         return
+    cells = [audit_row_cells(r) for r in rows]
     table = pd.DataFrame(
-        [{**audit_row_cells(r), "Tidspunkt": fmt_datetime(r.occurred_at)} for r in rows]
+        [{k: c[k] for k in ("Tidspunkt (dansk tid)", "Bruger", "Rolle", "Hændelse",
+                            "Begrundelse")} for c in cells]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={"Hændelse": st.column_config.TextColumn(width="large")},
+    )
     if st.button("Eksportér resultatet (CSV)", key="audit_export"):
         with db_session() as session:
             st.session_state[AUDIT_EXPORT_KEY] = export_audit_search(session, principal, flt)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -153,3 +155,77 @@ def demo_scope_for(municipality_code: str) -> tuple[list[int], str]:
         return list(unit_ids), region
 
     return read_or_last(f"demo_scope:{municipality_code}", read)
+
+
+# --- a deep link across the OIDC login ------------------------------------------------
+# st.login always returns to the app's root URL, and the browser starts a new session
+# there. The page the user asked for is kept on the server, keyed by a value the
+# browser sends in both sessions: the token inside Streamlit's XSRF cookie (its
+# printed form is re-masked on every response; the token itself stays the same).
+
+_DEEP_LINK_SECONDS = 600.0
+
+
+@st.cache_resource
+def _deep_links() -> dict[str, tuple[str, float]]:
+    return {}
+
+
+def _browser_key() -> str | None:
+    raw = st.context.cookies.get("_streamlit_xsrf")
+    if not raw:
+        return None
+    parts = raw.strip("\"'").split("|")
+    try:
+        if parts[0] == "2" and len(parts) == 4:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+            token = bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
+            return hashlib.sha256(token + parts[3].encode()).hexdigest()
+    except ValueError:
+        return None
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def remember_deep_link(url_path: str) -> None:
+    """Before the login redirect: remember which page this browser asked for."""
+    key = _browser_key()
+    if key is None:
+        return
+    links = _deep_links()
+    now = time.monotonic()
+    for k in [k for k, (_, at) in links.items() if now - at > _DEEP_LINK_SECONDS]:
+        links.pop(k, None)
+    links[key] = (url_path, now)
+
+
+def take_deep_link() -> str | None:
+    """After login: the page this browser asked for before it (once), or None."""
+    key = _browser_key()
+    if key is None:
+        return None
+    entry = _deep_links().pop(key, None)
+    if entry is None or time.monotonic() - entry[1] > _DEEP_LINK_SECONDS:
+        return None
+    return entry[0]
+
+
+def forget_deep_link() -> None:
+    key = _browser_key()
+    if key is not None:
+        _deep_links().pop(key, None)
+
+
+# --- file uploads -----------------------------------------------------------------------
+# Streamlit's uploader has fixed English text ("Upload", "… per file"); a Danish line
+# beside it says the same and the real limit. The limit is server.maxUploadSize in
+# .streamlit/config.toml, equal to the import reader's (nytte/imports/reader.py) and the
+# screening attachment's limit (tests/test_danish_ui.py checks that they agree).
+UPLOAD_LIMIT_MB = 5
+
+
+def upload_note(kinds: str) -> None:
+    """The Danish line under a file uploader: how to choose a file and the limit."""
+    st.caption(
+        f"Vælg en fil med knappen «Upload» eller træk den hertil. Højst "
+        f"{UPLOAD_LIMIT_MB} MB pr. fil; {kinds}."
+    )

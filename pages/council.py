@@ -23,7 +23,7 @@ from nytte.jobindsats.store import fetch_from_api, import_csv
 from nytte.reference_figures import OFFERED_2022
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable
 from pages._ui import cache
-from pages.common import engine, guard
+from pages.common import engine, guard, upload_note
 
 REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
                "attendance_rate", "ji_activated", "national_offered",
@@ -158,6 +158,7 @@ def _national(page: CouncilPage) -> None:
                 (st.success if result.ok else st.error)(result.message)
         upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
                                   key="raad_ji_csv")
+        upload_note("CSV-fil fra jobindsats.dk")
         if upload is not None and st.button("Importér filen", key="raad_ji_import"):
             result = import_csv(engine(), upload.getvalue(), upload.name)
             (st.success if result.ok else st.error)(result.message)

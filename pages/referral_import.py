@@ -17,7 +17,7 @@ from nytte.imports.errors import MAX_LISTED
 from nytte.imports.reader import DEFAULT_LIMITS, MB
 from nytte.imports.referrals import import_referrals
 from nytte.textsafe import md_escape
-from pages.common import db_session, guard
+from pages.common import db_session, guard, upload_note
 
 PAGE = "indlaes-henvisninger"
 TEMPLATE_COLUMNS = ["sagsnr", "ydelsesgruppe", "visitationsgruppe", "køn", "fødselsår",
@@ -43,6 +43,7 @@ def render() -> None:
         file_name="henvisninger_skabelon.csv", mime="text/csv", key="import_template",
     )
     upload = st.file_uploader("Fil", type=["csv", "xlsx"], key="import_file")
+    upload_note("CSV eller Excel (xlsx)")
     if upload is None:
         return
     if upload.size > DEFAULT_LIMITS.max_bytes:

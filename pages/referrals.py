@@ -58,11 +58,11 @@ def render() -> None:
             {
                 "Sagsreference": r.case_ref,
                 "Enhed": r.unit,
-                "Hold": r.team,
+                "Hold": r.team or "",
                 "Henvist": fmt_date(r.referred_on),
                 "Forventet start": fmt_date(r.expected_start),
                 "Timer pr. uge": fmt_decimal(r.weekly_hours, 2),
-                "Sagsbehandler": r.caseworker_ref,
+                "Sagsbehandler": r.caseworker_ref or "",
             }
             for r in referrals
         ]

@@ -41,7 +41,7 @@ from nytte.screening.vocabulary import (
 )
 from nytte.services import screening as svc
 from nytte.textsafe import md_escape
-from pages.common import db_session, guard
+from pages.common import db_session, guard, upload_note
 
 K = "scr_"  # session-state namespace of this page
 CURRENT = K + "current_screening"
@@ -448,6 +448,7 @@ def _consultation_form(principal: Principal, screening_id: int, rs: RuleSet,
         upload = st.file_uploader("Vedhæft skriftlig tilkendegivelse (PDF, PNG eller JPEG, "
                                   "højst 5 MB)", type=["pdf", "png", "jpg", "jpeg"],
                                   key=sfx + "file")
+        upload_note("PDF, PNG eller JPEG")
         submitted = st.form_submit_button("Gem høringen")
     if not submitted:
         return

@@ -15,7 +15,7 @@ from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
 from nytte.services import screening as svc
 from nytte.textsafe import md_escape
-from pages.common import db_session, guard
+from pages.common import db_session, guard, upload_note
 
 K = "pol_"
 
@@ -82,6 +82,7 @@ def _precedent_files() -> None:
         return
     upload = st.file_uploader("Indlæs en anden kommunes præcedensfil", type=["json"],
                               key=K + "import")
+    upload_note("JSON-fil fra en anden kommunes Nytte")
     if upload is not None and st.button("Indlæs", key=K + "import_btn"):
         try:
             with db_session() as session:

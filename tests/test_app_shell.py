@@ -30,8 +30,13 @@ def test_pages_outside_the_role_are_not_routed(app_db: str, role: Role) -> None:
             continue
         at = open_page(role, spec.key)
         assert not at.exception
-        # An unknown page falls back to the default page: never the forbidden one.
+        # Routed for every role (so a deep link survives choosing a role), but a
+        # role without access gets only a Danish refusal, never the page.
         assert spec.title not in [t.value for t in at.title]
+        assert [e.value for e in at.error] == [
+            f"Du har ikke adgang til siden «{spec.title}» med din rolle."
+        ]
+        assert not at.dataframe and not at.metric
 
 
 def test_no_role_chosen_shows_only_the_role_picker(app_db: str) -> None:

@@ -36,6 +36,7 @@ def test_login_required_without_auth_shows_only_the_error(page: Page,
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url, "NYTTE_REQUIRE_LOGIN": "1"}) as base:
         page.goto(f"{base}/fremmoede")
+        page.get_by_text("NYTTE_REQUIRE_LOGIN", exact=False).wait_for(timeout=30_000)
         wait_for_run(page)
         body = page.inner_text("body")
         assert "NYTTE_REQUIRE_LOGIN" in body
@@ -55,7 +56,7 @@ def test_demo_role_then_page(page: Page, demo_sqlite: Engine) -> None:
         wait_for_run(page)
         assert page.locator("[data-testid='stMetricValue']").count() == 2
         page.get_by_role("link", name="Ledelsesoverblik").click()
-        page.wait_for_url("**/ledelse", timeout=30_000)
+        page.wait_for_url("**/ledelse?rolle=leder", timeout=30_000)
         wait_for_run(page)
         page.wait_for_timeout(1500)
         # The chosen role survives the page switch: the page renders, not the picker.

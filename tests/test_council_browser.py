@@ -28,6 +28,9 @@ def test_reviewer_sees_region_and_national_figures(page: Page, demo_sqlite: Engi
         wait_for_run(page)
         if "Vælg en rolle" in page.inner_text("body"):
             _choose_role(page, "Regionalt beskæftigelsesråd")
+        # wait_for_run alone can return before the page switch's run has begun.
+        page.get_by_text("Nye henvisninger og fremmøde").first.wait_for(timeout=60_000)
+        wait_for_run(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "Nye henvisninger og fremmøde" in page.inner_text("body")
         page.get_by_role("tab", name="Landstal").click()

@@ -72,10 +72,8 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
     url = fresh_demo.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
         page.set_viewport_size({"width": 1300, "height": 1600})
-        # On a freshly started server the first menu navigation of any session loses
-        # the session's state (seen with every page, not only this one; reported to
-        # the foundation). A first visit warms the server up.
-        enter_as_coordinator(page, base)
+        # The very first session of a fresh server keeps its state at the first menu
+        # navigation (pages/__init__.py switches Streamlit's legacy mode off).
         enter_as_coordinator(page, base)
         page.get_by_role("heading", name="Opgavescreening").wait_for(timeout=60_000)
 

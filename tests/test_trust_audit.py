@@ -146,7 +146,9 @@ def test_participant_history_export_is_complete_and_audited(demo_engine: Engine,
                         .referrals)
             assert len(files["henvisninger.csv"]) == n_att == export.counts["referrals"]
             assert len(files["fremmoede.csv"]) == export.counts["attendance"] > 0
-            assert [r["Handling"] for r in files["haendelser.csv"]] == ["update"]
+            events_csv = files["haendelser.csv"]
+            assert len(events_csv) == 1
+            assert events_csv[0]["Hændelse"].startswith("Rettede henvisning nr. ")
             assert case_ref not in export.filename
             events = list(s.scalars(select(AuditEvent).where(
                 AuditEvent.action == "export_personal_data")))
@@ -173,14 +175,16 @@ def test_admin_page_searches_and_exports(app_db: str, demo_sqlite: Engine, tmp_p
         at.text_input(key="audit_actor").input("leder-1")
         _button(at, "Søg").click().run()
         assert "1 hændelse(r)" in shown_text(at)
-        assert at.dataframe[0].value["Handling"].tolist() == ["update"]
+        [sentence] = at.dataframe[0].value["Hændelse"].tolist()
+        assert sentence.startswith("Rettede henvisning nr. "), sentence
         at.text_input(key="access_case_ref").input(case_ref)
         _button(at, "Lav udtræk").click().run()
         assert not at.exception
         assert any("Udtræk klar" in s.value for s in at.success)
         at.text_input(key="audit_actor").input("admin-1")
         _button(at, "Søg").click().run()
-        assert at.dataframe[0].value["Handling"].tolist() == ["export_personal_data"]
+        assert at.dataframe[0].value["Hændelse"].str.startswith(
+            "Lavede indsigtsudtræk for deltager nr. ").tolist() == [True]
         _button(at, "Eksportér resultatet (CSV)").click().run()
         assert not at.exception
         assert any(getattr(b, "label", None) == "Hent CSV" for b in at.get("download_button"))

@@ -52,7 +52,9 @@ def _login(browser: Browser, base: str, issuer: str, sub: str) -> Page:
 
 
 def _menu(page: Page) -> list[str]:
-    return [t.strip() for t in page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()]
+    """The app's own menu (st.page_link in the sidebar); the icon's text comes first."""
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
+    return [t.strip().split("\n")[-1] for t in links.all_inner_texts()]
 
 
 def _open(page: Page, title: str) -> str:
@@ -160,6 +162,9 @@ def test_first_visit_to_a_fresh_server_shows_nothing(browser: Browser, demo_sqli
     with oidc_provider() as issuer, running_app_with_login(env, issuer, tmp_path) as base:
         page = browser.new_context().new_page()
         page.goto(f"{base}/{path}")
+        # The first run of a fresh server switches Streamlit's legacy pages mode off
+        # and starts again (pages/__init__.py): wait for the second run's login screen.
+        page.get_by_role("button", name="Log ind").wait_for(timeout=30_000)
         wait_for_run(page)
         body = page.inner_text("body")
         routed = (ROOT / "pages" / f"{path}.py").exists() is False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -151,7 +151,7 @@ def oidc_provider() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def register_user(issuer: str, sub: str, claims: dict[str, object]) -> None:
+def register_user(issuer: str, sub: str, claims: Mapping[str, object]) -> None:
     """Tell the provider which claims (e.g. groups) the ID token for ``sub`` carries."""
     import json
     import urllib.parse

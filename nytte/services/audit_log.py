@@ -7,7 +7,6 @@ audited write: who exported whose data, when."""
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nytte.access import requires
 from nytte.audit import record, shown
+from nytte.audit_text import danish_time, describe, describe_values, entity_label, role_label
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
 from nytte.exports import to_csv_bytes
@@ -102,23 +102,23 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-AUDIT_CSV_COLUMNS = ["Tidspunkt (UTC)", "Bruger", "Rolle", "Handling", "Objekt", "Id",
+AUDIT_CSV_COLUMNS = ["Tidspunkt (dansk tid)", "Bruger", "Rolle", "Hændelse", "Objekt", "Id",
                      "Deltager-id", "Begrundelse", "Før", "Efter"]
 
 
 def audit_row_cells(r: AuditRow) -> dict[str, object]:
-    """One event as the columns the page and the CSV export show."""
+    """One event as the columns the page and the CSV export show: in words, Danish time."""
     return {
-        "Tidspunkt (UTC)": r.occurred_at,
+        "Tidspunkt (dansk tid)": danish_time(r.occurred_at),
         "Bruger": r.actor,
-        "Rolle": r.actor_role,
-        "Handling": r.action,
-        "Objekt": r.entity,
+        "Rolle": role_label(r.actor_role),
+        "Hændelse": describe(r.action, r.entity, r.entity_id, r.old, r.new),
+        "Objekt": entity_label(r.entity),
         "Id": r.entity_id,
         "Deltager-id": r.participant_id,
         "Begrundelse": r.reason,
-        "Før": json.dumps(r.old, ensure_ascii=False) if r.old else "",
-        "Efter": json.dumps(r.new, ensure_ascii=False) if r.new else "",
+        "Før": describe_values(r.old),
+        "Efter": describe_values(r.new),
     }
 
 
@@ -221,17 +221,17 @@ def export_participant_history(
         ),
         "haendelser.csv": to_csv_bytes(
             [{
-                "Tidspunkt (UTC)": e.occurred_at,
-                "Rolle": e.actor_role,
-                "Handling": e.action,
-                "Objekt": e.entity,
+                "Tidspunkt (dansk tid)": danish_time(e.occurred_at),
+                "Rolle": role_label(e.actor_role),
+                "Hændelse": describe(e.action, e.entity, e.entity_id, e.old, e.new),
+                "Objekt": entity_label(e.entity),
                 "Id": e.entity_id,
                 "Begrundelse": reason,
-                "Før": json.dumps(old, ensure_ascii=False) if old else "",
-                "Efter": json.dumps(new, ensure_ascii=False) if new else "",
+                "Før": describe_values(old),
+                "Efter": describe_values(new),
             } for e in events for reason, old, new in [shown(e)]],
-            ["Tidspunkt (UTC)", "Rolle", "Handling", "Objekt", "Id", "Begrundelse", "Før",
-             "Efter"],
+            ["Tidspunkt (dansk tid)", "Rolle", "Hændelse", "Objekt", "Id", "Begrundelse",
+             "Før", "Efter"],
         ),
     }
     readme = (

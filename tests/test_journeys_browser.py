@@ -1,0 +1,224 @@
+"""A day at the unit, one browser journey per role on one server: every page of the
+role is opened (through the app's own menu first, then by its address), checked with
+axe-core (WCAG 2.1 A/AA; no serious or critical finding of ours) and photographed, and
+every request the browser makes is recorded: none may go to another host.
+
+- coordinator: registers the morning roll on a 390 × 844 screen and screens a task;
+- leader: the KPIs and the yearly evaluation (PDF);
+- council: the regional review and the meeting pack (PDF);
+- admin: the audit trail, in words (the coordinator's screening is in it).
+
+Screenshots: test-results/journeys/<role>-<page>.png."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from sqlalchemy import Engine
+
+from nytte.auth import ROLE_LABELS, Role
+from nytte.navigation import pages_for
+from tests.browser_checks import (
+    SCREENSHOTS,
+    AxeReport,
+    RequestLog,
+    axe,
+    format_findings,
+    request_log,
+)
+from tests.server import running_app, wait_for_run
+from tests.test_screening_browser import choose, radio, type_date
+from tests.trust_helpers import settle, writable_copy
+
+pytestmark = pytest.mark.browser
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def base(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for all four journeys, on a private copy of the demo (they write)."""
+    with writable_copy(demo_sqlite, tmp_path_factory.mktemp("journeys")) as engine:
+        url = engine.url.render_as_string(hide_password=False)
+        with running_app({"NYTTE_DATABASE_URL": url}) as served:
+            yield served
+
+
+class Journey:
+    """One role's walk: a browser context whose requests are recorded, axe on every page."""
+
+    def __init__(self, browser: Browser, base: str, role: Role, viewport: dict[str, int]):
+        self.base, self.role = base, role
+        self.context: BrowserContext = browser.new_context(viewport=viewport,  # type: ignore[arg-type]
+                                                           accept_downloads=True)
+        self.requests: RequestLog = request_log(self.context, base)
+        self.page: Page = self.context.new_page()
+        self.report = AxeReport()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def check(self, name: str) -> str:
+        """The page as it is now: no error box, axe, a screenshot; returns the main text."""
+        wait_for_run(self.page)
+        assert self.page.locator("[data-testid='stException']").count() == 0, name
+        axe(self.page, f"{self.role.value}/{name}", self.report)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{self.role.value}-{name}.png"),
+                             full_page=True)
+        return self.page.inner_text("[data-testid='stMain']")
+
+    def enter(self, first_page: str) -> None:
+        """As a user does: the front address, the role picker, then the menu."""
+        self.page.goto(self.base)
+        wait_for_run(self.page)
+        self.check("velkomst")
+        sidebar = self.page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("combobox").click()
+        self.page.get_by_role("option", name=ROLE_LABELS[self.role], exact=True).click()
+        sidebar.get_by_text(f"({ROLE_LABELS[self.role]})").wait_for(timeout=60_000)
+        wait_for_run(self.page)
+        # The app's own menu: the role's pages, never Streamlit's list of files.
+        assert self.page.locator("[data-testid='stSidebarNavLink']").count() == 0
+        links = [t.strip().split("\n")[-1]  # after the icon (a font ligature)
+                 for t in sidebar.locator("[data-testid='stPageLink']").all_inner_texts()]
+        assert links == [p.title for p in pages_for(self.role)], links
+        sidebar.get_by_role("link", name=first_page, exact=True).click()
+        self.page.get_by_role("heading", name=first_page).first.wait_for(timeout=60_000)
+        wait_for_run(self.page)
+        assert f"rolle={self.role.value}" in self.page.url  # kept for a reload (F5)
+
+    def visit(self, key: str) -> str:
+        self.page.goto(f"{self.base}/{key}?rolle={self.role.value}")
+        wait_for_run(self.page)
+        self.page.wait_for_timeout(300)
+        return self.check(key)
+
+    def walk_all(self) -> None:
+        for spec in pages_for(self.role):
+            text = self.visit(spec.key)
+            assert "Du har ikke adgang" not in text, spec.key
+
+    def finish(self) -> None:
+        self.context.close()
+        outside = self.requests.outside()
+        assert not outside, f"requests to other hosts: {outside}"
+        assert self.requests.urls, "no request was recorded"
+        assert self.report.pages >= len(pages_for(self.role)), self.report.pages
+        assert not self.report.ours, "\n" + format_findings(self.report.ours)
+
+    def download(self, button: str) -> bytes:
+        with self.page.expect_download(timeout=60_000) as info:
+            self.page.get_by_role("button", name=button).click()
+        return Path(info.value.path()).read_bytes()
+
+
+def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base: str) -> None:
+    j = Journey(browser, base, Role.KOORDINATOR, DESKTOP)
+    j.enter("Opgavescreening")
+    j.walk_all()
+
+    # A task screened (the form as a coordinator fills it in).
+    j.visit("opgavescreening")
+    page, form = j.page, "[data-testid='stForm']"
+    page.get_by_role("textbox", name="Titel", exact=True).fill("Oprydning af strandeng")
+    page.get_by_role("textbox", name="Opgavebeskrivelse", exact=True).fill(
+        "Holdet samler affald og fjerner invasive planter på strandengen om foråret.")
+    page.get_by_role("textbox", name="Rekvirerende enhed", exact=True).fill("Natur")
+    page.get_by_role("textbox", name="P-nummer", exact=True).fill("1003388497")
+    choose(page, "Fagområde", "Teknik og miljø", form)
+    type_date(page, "Startdato", "02-03-2026")
+    choose(page, "Inde/ude", "Udendørs", form)
+    choose(page, "Sæson", "Forår", form)
+    choose(page, "Hyppighed", "Én gang", form)
+    for label in ("Hjælp i hjemmet (servicelovens § 83)", "Tidligere udført af ansatte",
+                  "Del af drift, plejeplan eller serviceniveau", "Serviceniveau sparet væk",
+                  "Privat marked for opgaven", "Kræver autoriseret fag"):
+        radio(page, label, "Nej")
+    choose(page, "Ville ellers blive udført af", "Ingen (opgaven ville ikke blive løst)", form)
+    choose(page, "Til gavn for", "Offentlig arbejdsgiver / offentligheden", form)
+    choose(page, "Høringsniveau", "Tillidsrepræsentant for faggruppen på P-nummeret", form)
+    choose(page, "Høringens udfald", "Afventer", form)
+    choose(page, "Skriftlig tilkendegivelse", "Nej", form)
+    page.get_by_role("button", name="Vurdér og gem afgørelse").click()
+    page.get_by_text(re.compile("Afgørelse: ")).first.wait_for(timeout=60_000)
+    assert "Afgørelse: Afklares" in j.check("opgavescreening-afgoerelse")
+
+    # The morning roll at the site, on a phone.
+    page.set_viewport_size(PHONE)
+    text = j.visit("fremmoede")
+    assert "Forventede" in text
+    page.get_by_role("button", name="Alle mødt").click()
+    settle(page)
+    j.check("fremmoede-alle-moedt")
+    save = page.get_by_role("button", name="Gem fremmøde")
+    save.scroll_into_view_if_needed()
+    save.click()
+    page.get_by_text(re.compile("Gemt: [0-9]+ nye")).first.wait_for(timeout=60_000)
+    j.check("fremmoede-gemt")
+    # Nothing sticks out sideways on the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    j.finish()
+
+
+def test_leader_kpis_and_yearly_evaluation(browser: Browser, base: str) -> None:
+    j = Journey(browser, base, Role.LEDER, DESKTOP)
+    j.enter("Ledelsesoverblik")
+    j.walk_all()
+    j.visit("ledelse")
+    assert j.page.get_by_test_id("stMetricValue").count() >= 8
+    button = j.page.get_by_role("button", name="Dan årlig evaluering")
+    button.scroll_into_view_if_needed()
+    button.click()
+    j.page.get_by_role("button", name="Hent PDF").wait_for(timeout=120_000)
+    j.check("ledelse-aarlig-evaluering")
+    assert j.download("Hent PDF")[:5] == b"%PDF-"
+    j.finish()
+
+
+def test_council_regional_review_and_meeting_pack(browser: Browser, base: str) -> None:
+    j = Journey(browser, base, Role.RAAD, DESKTOP)
+    j.enter("Regional gennemgang")
+    j.walk_all()
+    text = j.visit("raad")
+    assert "SAG-" not in text
+    j.page.get_by_role("tab", name="Mødemateriale og eksport").click()
+    j.page.get_by_role("button", name="Lav mødemateriale").click()
+    j.page.get_by_role("button", name="Hent mødemateriale (PDF)").wait_for(timeout=120_000)
+    j.check("raad-moedemateriale")
+    assert j.download("Hent mødemateriale (PDF)")[:5] == b"%PDF-"
+    j.finish()
+
+
+def test_admin_reads_the_audit_trail_in_words(browser: Browser, base: str) -> None:
+    j = Journey(browser, base, Role.ADMIN, DESKTOP)
+    j.enter("Administration")
+    j.walk_all()
+    text = j.visit("administration")
+    assert "hændelse(r)" in text and "dansk tid" in text
+    page = j.page
+    page.get_by_test_id("stSelectbox").filter(has_text="Hændelse").get_by_role(
+        "combobox").click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert "Opgave vurderet" in options, options
+    assert not any("." in o or "_" in o for o in options), options  # no event codes
+    page.get_by_role("option", name="Opgave vurderet", exact=True).click()
+    page.get_by_role("button", name="Søg").click()
+    settle(page)
+    text = j.check("administration-soegning")
+    assert "screening.create" not in page.inner_text("body")
+    page.get_by_role("button", name="Eksportér resultatet (CSV)").click()
+    page.get_by_role("button", name="Hent CSV").wait_for(timeout=60_000)
+    data = j.download("Hent CSV").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data), delimiter=";"))
+    assert rows, data[:500]
+    sentences = [r["Hændelse"] for r in rows]
+    assert all(s.startswith("Vurderede opgave nr. ") for s in sentences), sentences[:3]
+    assert "screening.create" not in data and '{"' not in data
+    assert {r["Rolle"] for r in rows} <= set(ROLE_LABELS.values()) | {"System"}, rows[0]
+    assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", rows[0]["Tidspunkt (dansk tid)"])
+    j.finish()
