@@ -8,7 +8,7 @@ from nytte.config import ConfigError
 from nytte.db import check_database
 from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
-from nytte.demo.params import DEMO_MUNICIPALITY
+from nytte.demo.params import DEMO_END, DEMO_MUNICIPALITY
 from nytte.models import Municipality, Participant
 
 
@@ -35,6 +35,12 @@ def fill_demo(engine: Engine, scale: str = "demo", seed: int = 1) -> dict[str, i
         for batch in iter_generate(scale, seed, munis):
             for key, n in load(conn, batch).items():
                 counts[key] = counts.get(key, 0) + n
+        if scale == "demo":  # the rest of the demo municipality's region, lightly
+            from nytte.demo.region import iter_region, region_codes
+
+            for batch in iter_region(seed, region_codes(conn), until=DEMO_END):
+                for key, n in load(conn, batch).items():
+                    counts[key] = counts.get(key, 0) + n
     from nytte.demo.tasks import add_demo_tasks
 
     task_municipality = munis[0] if scale == "demo" else DEMO_MUNICIPALITY
