@@ -17,6 +17,8 @@ from nytte import kpis
 from nytte.auth import Principal, Role
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page
+from nytte.council.regional import RegionalYear
+from nytte.council.review import regional_year
 from nytte.council.data_range import latest_attendance_day
 from nytte.council.exports import table_csv, tables_xlsx
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
@@ -35,12 +37,21 @@ STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
                 "ingen data": "➖ ingen data"}
 
 
+@st.cache_data(ttl=300, max_entries=10, show_spinner=False)
+def _year(user: str, region: str, year_no: int) -> RegionalYear:
+    # The whole year's protected structure: every period's view is cut from it.
+    principal = Principal(user_id=user, name=user, role=Role.RAAD, region_code=region)
+    with db_session() as session:
+        return regional_year(session, principal, year_no)
+
+
 @st.cache_data(ttl=300, max_entries=50, show_spinner=False)
 def _page(user: str, region: str, start: date, end: date) -> CouncilPage:
     # Cached per region and period; the cached object holds protected tables only.
     principal = Principal(user_id=user, name=user, role=Role.RAAD, region_code=region)
     with db_session() as session:
-        return council_page(session, principal, periods.Period(start, end))
+        return council_page(session, principal, periods.Period(start, end),
+                            regional=_year(user, region, start.year))
 
 
 @st.cache_data(ttl=300, max_entries=5, show_spinner=False)
