@@ -17,12 +17,12 @@ from nytte import kpis
 from nytte.auth import Principal, Role
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page
+from nytte.council.data_range import latest_attendance_day
+from nytte.council.downloads import REVIEW_KPIS, file_name, page_file
+from nytte.council.exports import table_csv
+from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
 from nytte.council.regional import RegionalYear
 from nytte.council.review import regional_year
-from nytte.council.data_range import latest_attendance_day
-from nytte.council.exports import table_csv, tables_xlsx
-from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
-from nytte.council.pack import meeting_pack_pdf
 from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
@@ -30,9 +30,6 @@ from nytte.reference_figures import OFFERED_2022
 from nytte.suppression import MARK, NOTE_DA, ProtectedTable
 from pages.common import db_session, engine, guard
 
-REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
-               "attendance_rate", "ji_activated", "national_offered",
-               "national_share_of_recipients")
 STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
                 "ingen data": "➖ ingen data"}
 
@@ -213,32 +210,26 @@ def _checklist(page: CouncilPage) -> None:
 
 
 @st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _pack(user: str, region: str, start: date, end: date) -> bytes:
-    return meeting_pack_pdf(_page(user, region, start, end))
-
-
-@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
-def _xlsx(user: str, region: str, start: date, end: date) -> bytes:
-    page = _page(user, region, start, end)
-    sheets = list(page.review.tables())
-    if page.jobindsats.table is not None:
-        sheets.append(("Jobindsats: antal aktiverede", page.jobindsats.table))
-    return tables_xlsx(sheets, REVIEW_KPIS)
+def _file(user: str, region: str, start: date, end: date, fmt: str) -> bytes:
+    return page_file(_page(user, region, start, end), fmt)
 
 
 def _files(principal: Principal, page: CouncilPage) -> None:
     r = page.review
     key = (principal.user_id, r.region_code, r.period.start, r.period.end)
     st.write("Mødematerialet samler regionens kommuner, landstallene og tjeklisten i én PDF. "
-             "Eksporten indeholder de samme diskretionerede tabeller.")
-    c1, c2 = st.columns(2)
+             "Eksporten indeholder de samme diskretionerede tabeller. Samme filer fra "
+             "kommandolinjen: `python -m nytte council export`.")
+    c1, c2, c3 = st.columns(3)
     if c1.button("Lav mødemateriale", key="raad_pack_make", type="primary"):
         st.session_state["raad_pack_key"] = key
     if st.session_state.get("raad_pack_key") == key:
-        c1.download_button("Hent mødemateriale (PDF)", _pack(*key),
-                           file_name=f"moedemateriale_{r.region_code}_{r.period.start.year}.pdf",
+        c1.download_button("Hent mødemateriale (PDF)", _file(*key, "pdf"),
+                           file_name=file_name(page, "pdf"),
                            mime="application/pdf", key="raad_pack")
-    c2.download_button("Hent tabeller (Excel)", _xlsx(*key),
-                       file_name=f"regional_gennemgang_{r.region_code}.xlsx",
+    c2.download_button("Hent tabeller (Excel)", _file(*key, "xlsx"),
+                       file_name=file_name(page, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="raad_xlsx")
+    c3.download_button("Hent tabeller (CSV)", _file(*key, "csv"),
+                       file_name=file_name(page, "csv"), mime="text/csv", key="raad_csv_all")

@@ -1,4 +1,4 @@
-"""`python -m nytte council refresh|jobindsats-fetch|jobindsats-import FILE|bench`.
+"""`python -m nytte council refresh|export|jobindsats-fetch|jobindsats-import FILE|bench`.
 
 ``bench`` prints the figures the issue asks for: the regional comparison from the
 raw tables against the summary tables, the summary refresh, the yearly
@@ -32,6 +32,13 @@ def register(sub: Any) -> None:
     i = csub.add_parser("jobindsats-import", help="Importér en CSV eksporteret fra jobindsats.dk")
     i.add_argument("file", type=Path)
     i.set_defaults(handler=_import)
+    e = csub.add_parser("export", help="Gem regionens tabeller eller mødemateriale som fil "
+                        "(de samme filer som sidens downloads)")
+    e.add_argument("--region", required=True, help="regionskode, fx 1085")
+    e.add_argument("--period", required=True, help="2025, 2025-Q3 eller 2025-09")
+    e.add_argument("--format", required=True, choices=("xlsx", "csv", "pdf"))
+    e.add_argument("--out", required=True, type=Path)
+    e.set_defaults(handler=_export)
     b = csub.add_parser("bench", help="Mål regional sammenligning, rapporter og sider")
     b.add_argument("--region", default="1084", help="regionskode (standard: Hovedstaden)")
     b.add_argument("--year", type=int, default=2025)
@@ -72,6 +79,31 @@ def _import(args: argparse.Namespace) -> int:
     result = import_csv(get_engine(), args.file.read_bytes(), args.file.name)
     print(result.message)
     return 0 if result.ok else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nytte.auth import Principal, Role
+    from nytte.council import periods
+    from nytte.council.downloads import export_file
+    from nytte.models import Region
+
+    try:
+        period = periods.parse(args.period)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    with session_scope(get_engine()) as s:
+        if s.get(Region, args.region) is None:
+            raise ConfigError(f"Regionskoden {args.region} kendes ikke (brug fx 1085 for "
+                              "Region Sjælland).")
+        principal = Principal("kommandolinje", "Kommandolinjen", Role.RAAD,
+                              region_code=args.region)
+        content = export_file(s, principal, period, args.format)
+    if not args.out.parent.is_dir():
+        raise ConfigError(f"Mappen {args.out.parent} findes ikke.")
+    args.out.write_bytes(content)
+    size = f"{len(content):,}".replace(",", ".")
+    print(f"Gemt {args.out} ({size} bytes): {period.label}, region {args.region}.")
+    return 0
 
 
 def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nytte import kpis
-from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+from nytte.suppression import NOTE_DA, ProtectedTable
 
 
 def _check(table: object) -> ProtectedTable:
@@ -23,15 +24,34 @@ def _check(table: object) -> ProtectedTable:
     return table
 
 
+def _csv_rows(w: Any, t: ProtectedTable) -> None:
+    w.writerow([t.row_title, *t.col_labels])
+    for r, label in enumerate(t.row_labels):
+        w.writerow([label, *(t.shown(r, c) for c in range(len(t.col_labels)))])
+
+
 def table_csv(table: ProtectedTable) -> bytes:
     """Semicolon CSV with BOM (opens correctly in Danish Excel); '..' for hidden cells."""
     t = _check(table)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow([t.row_title, *t.col_labels])
-    for label, row in zip(t.row_labels, t.cells, strict=True):
-        w.writerow([label, *(MARK if v is None else v for v in row)])
+    _csv_rows(w, t)
     w.writerow([])
+    w.writerow([NOTE_DA])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def tables_csv(sheets: Sequence[tuple[str, ProtectedTable]], heading: str = "") -> bytes:
+    """Every table in one semicolon CSV, each under its title and a blank line apart."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    if heading:
+        w.writerow([heading])
+        w.writerow([])
+    for title, table in sheets:
+        w.writerow([title])
+        _csv_rows(w, _check(table))
+        w.writerow([])
     w.writerow([NOTE_DA])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -43,13 +63,14 @@ def write_table(ws: Worksheet, table: ProtectedTable, title: str, start_row: int
     r = start_row + 1
     for c, label in enumerate([t.row_title, *t.col_labels], start=1):
         ws.cell(r, c, label).font = Font(bold=True)
-    for label, row in zip(t.row_labels, t.cells, strict=True):
+    for i, label in enumerate(t.row_labels):
         r += 1
         ws.cell(r, 1, label)
-        for c, v in enumerate(row, start=2):
-            cell = ws.cell(r, c, MARK if v is None else v)
+        for c in range(len(t.col_labels)):
+            shown = t.shown(i, c)
+            cell = ws.cell(r, c + 2, shown)
             cell.alignment = Alignment(horizontal="right")
-            if v is not None:
+            if not isinstance(shown, str):
                 cell.number_format = "#,##0"
     return r + 2
 
