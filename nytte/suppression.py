@@ -459,9 +459,10 @@ def cell_bounds(values: Sequence[int], hidden: Sequence[bool], lines: list[list[
         for cell in targets:
             bounds = []
             for sign in (1.0, -1.0):
-                c = np.zeros(n)
-                c[pos[cell]] = sign
-                lp = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+                objective = np.zeros(n)
+                objective[pos[cell]] = sign
+                lp = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
+                             method="highs")
                 if lp.status == 3:  # unbounded above
                     bounds.append(float("inf"))
                     continue

@@ -172,22 +172,29 @@ def _national(page: CouncilPage) -> None:
         st.caption(f"Hentet {fmt_datetime(ji.fetched_at)}. Seneste måned ({ji.provisional_month}) "
                    "er foreløbig: Jobindsats retter den med efterregistreringer.")
         st.dataframe(_frame(ji.table), hide_index=True, width="stretch")
-    with st.expander("Opdatér Jobindsats-tal"):
-        if st.button("Hent fra Jobindsats (API)", key="raad_ji_fetch"):
-            token = resolve_token()
-            if not token:
-                st.error("Der er ingen adgangsnøgle til Jobindsats: sæt NYTTE_JOBINDSATS_TOKEN "
-                         "eller [jobindsats] token i .streamlit/secrets.toml.")
-            else:
-                result = fetch_from_api(engine(), JobindsatsClient(token))
-                (st.success if result.ok else st.error)(result.message)
-                _page.clear()
-        upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
-                                  key="raad_ji_csv")
-        if upload is not None and st.button("Importér filen", key="raad_ji_import"):
-            result = import_csv(engine(), upload.getvalue(), upload.name)
+    st.caption("Tallene hentes eller importeres af en administrator (siden Administration).")
+
+
+def jobindsats_admin(principal: Principal) -> None:
+    """Fetch or import the national figures: administrators only, audited with the user
+    (called from the administration page)."""
+    st.write("Landstallene fra Jobindsats vises for alle regioner. Hent dem fra API'et "
+             "eller importér en CSV-fil eksporteret fra jobindsats.dk.")
+    if st.button("Hent fra Jobindsats (API)", key="admin_ji_fetch"):
+        token = resolve_token()
+        if not token:
+            st.error("Der er ingen adgangsnøgle til Jobindsats: sæt NYTTE_JOBINDSATS_TOKEN "
+                     "eller [jobindsats] token i .streamlit/secrets.toml.")
+        else:
+            result = fetch_from_api(engine(), principal, JobindsatsClient(token))
             (st.success if result.ok else st.error)(result.message)
             _page.clear()
+    upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
+                              key="admin_ji_csv")
+    if upload is not None and st.button("Importér filen", key="admin_ji_import"):
+        result = import_csv(engine(), principal, upload.getvalue(), upload.name)
+        (st.success if result.ok else st.error)(result.message)
+        _page.clear()
 
 
 def _checklist(page: CouncilPage) -> None:

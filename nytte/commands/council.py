@@ -57,6 +57,17 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator() -> Any:
+    """The command line runs as the operator, an administrator; the audit trail
+    names the login user running it."""
+    import getpass
+
+    from nytte.auth import Principal, Role
+
+    user = getpass.getuser()
+    return Principal(f"cli:{user}", f"Kommandolinjen ({user})", Role.ADMIN)
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from nytte.jobindsats.client import JobindsatsClient, resolve_token
     from nytte.jobindsats.store import fetch_from_api
@@ -66,7 +77,8 @@ def _fetch(args: argparse.Namespace) -> int:
         raise ConfigError(
             "Der er ingen adgangsnøgle til Jobindsats; sæt NYTTE_JOBINDSATS_TOKEN."
         )
-    result = fetch_from_api(get_engine(), JobindsatsClient(token), months=args.months)
+    result = fetch_from_api(get_engine(), _operator(), JobindsatsClient(token),
+                            months=args.months)
     print(result.message)
     return 0 if result.ok else 1
 
@@ -76,7 +88,7 @@ def _import(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise ConfigError(f"Filen {args.file} findes ikke.")
-    result = import_csv(get_engine(), args.file.read_bytes(), args.file.name)
+    result = import_csv(get_engine(), _operator(), args.file.read_bytes(), args.file.name)
     print(result.message)
     return 0 if result.ok else 1
 

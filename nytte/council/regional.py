@@ -244,9 +244,9 @@ def _protect_stock(session: Session, codes: Sequence[str], year_no: int
                 elif known != total:
                     raise ValueError(f"Gruppen {dim} dækker ikke alle indskrevne.")
         all_keys = [ENROLLED, *((dim, k) for dim, cats in STOCK_DIMS.items() for k, _ in cats)]
-        for k in all_keys:
-            values[(p, TOTAL, *k)] = sum(values[(p, c, *k)] for c in codes)
-            relations.append(((p, TOTAL, *k), [(p, c, *k) for c in codes]))
+        for key in all_keys:
+            values[(p, TOTAL, *key)] = sum(values[(p, c, *key)] for c in codes)
+            relations.append(((p, TOTAL, *key), [(p, c, *key) for c in codes]))
         for code in [*codes, TOTAL]:
             for dim, cats in STOCK_DIMS.items():
                 relations.append(((p, code, *ENROLLED), [(p, code, dim, k) for k, _ in cats]))

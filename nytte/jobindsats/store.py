@@ -14,6 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from nytte.access import requires
+from nytte.audit import record
+from nytte.auth import Principal, Role
 from nytte.db import session_scope
 from nytte.jobindsats.client import NYTTE_TABLE, JobindsatsClient, nytte_query
 from nytte.jobindsats.errors import JobindsatsError
@@ -62,14 +65,23 @@ def _save(session: Session, obs: Sequence[Observation], *, table: str, source: s
     return len(obs)
 
 
-def _log(engine: Engine, source: str, result: FetchResult) -> None:
+def _log(engine: Engine, principal: Principal, action: str, source: str,
+         result: FetchResult) -> None:
+    """Record the attempt, and who made it, whether it succeeded or not."""
     with session_scope(engine) as session:
         session.add(JobindsatsFetch(source=source, ok=result.ok, rows=result.rows,
                                     latest_month=result.latest_month, message=result.message))
+        record(session, principal, action, "jobindsats", source,
+               new={"ok": result.ok, "rows": result.rows, "message": result.message[:500],
+                    "latest_month": (result.latest_month.isoformat()
+                                     if result.latest_month else None)})
 
 
-def fetch_from_api(engine: Engine, client: JobindsatsClient, months: int = 25) -> FetchResult:
-    """Fetch table y60c02 for every municipality; keep the old figures on any error."""
+@requires(Role.ADMIN, writes=True)
+def fetch_from_api(engine: Engine, principal: Principal, client: JobindsatsClient,
+                   months: int = 25) -> FetchResult:
+    """Fetch the nytteindsats figures for every municipality; keep the old figures on
+    any error. Administrators only: the figures are shown to every region."""
     source = f"API v3 {NYTTE_TABLE}"
     try:
         payload = client.data(NYTTE_TABLE, nytte_query(months))
@@ -83,12 +95,14 @@ def fetch_from_api(engine: Engine, client: JobindsatsClient, months: int = 25) -
         result = FetchResult(True, f"Hentet {n} tal fra Jobindsats.{note}", n, latest)
     except JobindsatsError as exc:
         result = FetchResult(False, str(exc), 0, None)
-    _log(engine, source, result)
+    _log(engine, principal, "jobindsats_fetch", source, result)
     return result
 
 
-def import_csv(engine: Engine, content: bytes, filename: str) -> FetchResult:
-    """Import a jobindsats.dk CSV export, all or nothing."""
+@requires(Role.ADMIN, writes=True)
+def import_csv(engine: Engine, principal: Principal, content: bytes,
+               filename: str) -> FetchResult:
+    """Import a jobindsats.dk CSV export, all or nothing (administrators only)."""
     source = f"CSV {filename}"[:200]
     try:
         obs = observations_from_csv(content, AreaResolver(municipality_names()),
@@ -99,7 +113,7 @@ def import_csv(engine: Engine, content: bytes, filename: str) -> FetchResult:
                              max(o.month for o in obs))
     except JobindsatsError as exc:
         result = FetchResult(False, str(exc), 0, None)
-    _log(engine, source, result)
+    _log(engine, principal, "jobindsats_import", source, result)
     return result
 
 
