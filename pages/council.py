@@ -21,13 +21,13 @@ from nytte.council.data_range import latest_attendance_day
 from nytte.council.downloads import REVIEW_KPIS, file_name, page_file
 from nytte.council.exports import table_csv
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
-from nytte.council.regional import RegionalYear
+from nytte.council.regional import RegionalYear, ShareRow
 from nytte.council.review import regional_year
 from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
 from nytte.reference_figures import OFFERED_2022
-from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+from nytte.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 from pages.common import db_session, engine, guard
 
 STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
@@ -111,12 +111,14 @@ def _region(page: CouncilPage) -> None:
     with right:
         _show_table("Afsluttede forløb", r.exits, "afgange")
     st.markdown("**Andele**")
+    def pct(s: ShareRow, v: float | None) -> str:
+        return NO_DATA if s.no_data else MARK if v is None else fmt_pct(v)
+
     st.dataframe(pd.DataFrame([{
         "Kommune": s.municipality,
-        "Fremmødeprocent": MARK if s.attendance_rate is None else fmt_pct(s.attendance_rate),
-        "Mødte op blandt nye": MARK if s.show_up_rate is None else fmt_pct(s.show_up_rate),
-        "Job eller uddannelse": (MARK if s.exits_job_education is None
-                                 else fmt_pct(s.exits_job_education)),
+        "Fremmødeprocent": pct(s, s.attendance_rate),
+        "Mødte op blandt nye": pct(s, s.show_up_rate),
+        "Job eller uddannelse": pct(s, s.exits_job_education),
     } for s in r.shares]), hide_index=True, width="stretch", column_config={
         "Fremmødeprocent": st.column_config.TextColumn(help=kpis.get("attendance_rate").definition),
         "Mødte op blandt nye": st.column_config.TextColumn(
@@ -134,16 +136,25 @@ def _region(page: CouncilPage) -> None:
     st.markdown("**Indskrevne pr. måned**")
     fig = go.Figure()
     m = r.monthly
-    for c, name in enumerate(m.col_labels):
-        values = [row[c] for row in m.cells]
-        if all(v in (None, 0) for v in values):
-            continue
-        fig.add_trace(go.Scatter(x=list(m.row_labels), y=values, mode="lines+markers",
-                                 name=name, connectgaps=False))
+    shown = [c for c in range(len(m.col_labels))
+             if c not in m.no_data_cols and not all(row[c] in (None, 0) for row in m.cells)]
+    if len(m.row_labels) == 1:  # one month: the figures as bars, not lone points
+        values = [m.cells[0][c] for c in shown]
+        fig.add_trace(go.Bar(x=[m.col_labels[c] for c in shown], y=values,
+                             text=[MARK if v is None else fmt_int(v) for v in values],
+                             textposition="outside", name=m.row_labels[0]))
+    else:
+        for c in shown:
+            fig.add_trace(go.Scatter(x=list(m.row_labels), y=[row[c] for row in m.cells],
+                                     mode="lines+markers", name=m.col_labels[c],
+                                     connectgaps=False))
     fig.update_layout(height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      yaxis_title="Indskrevne")
+                      yaxis_title="Indskrevne", separators=",.")
     st.plotly_chart(fig, width="stretch", key="raad_monthly")
-    st.caption("Udeladte tal (..) vises som huller. Kommuner uden data er udeladt af grafen.")
+    note = "Udeladte tal (..) vises som huller."
+    if r.no_data:
+        note += " Ingen data i Nytte for: " + ", ".join(r.no_data) + "."
+    st.caption(note)
     with st.expander("Definitioner"):
         for key in REVIEW_KPIS:
             k = kpis.get(key)

@@ -169,7 +169,9 @@ def strategy_checklist(session: Session, code: str, on: date, *,
     # Ended courses are persons, and the council's tables publish them per period
     # under linked suppression: the evidence shows no count of them at all (a count
     # here could undo a suppressed cell), only whether the threshold is met.
-    if is_primary(ended) or ended == 0:
+    if ended == 0:
+        status, evidence = Status.NO_DATA, "Ingen afsluttede forløb de seneste 12 måneder."
+    elif is_primary(ended):
         status = Status.NO_DATA
         evidence = "For få afsluttede forløb (under 5) de seneste 12 måneder til at vurdere."
     else:
