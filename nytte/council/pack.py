@@ -46,6 +46,7 @@ def _monthly_chart(t: ProtectedTable) -> Figure:
         ax.set_title(f"Indskrevne i {t.row_labels[0]} (..: udeladt)")
         ax.tick_params(axis="x", rotation=45, labelsize=7)
     else:
+        ax.set_prop_cycle(color=[plt.get_cmap("tab20")(i % 20) for i in range(20)])
         for c in shown:
             values = [row[c] for row in t.cells]
             ax.plot(list(t.row_labels), [float("nan") if v is None else v for v in values],
@@ -89,9 +90,11 @@ def meeting_pack_pdf(page: CouncilPage) -> bytes:
     pdf.heading("Rådets anbefalinger: tjekliste pr. kommune", 13)
     if page.checklists:
         titles = [i.title for i in page.checklists[0][1]]
+        usable = pdf.w - pdf.l_margin - pdf.r_margin
         pdf.data_table(["Kommune", *titles],
                        [[name, *(i.status.value for i in items)]
-                        for name, items in page.checklists], size=7)
+                        for name, items in page.checklists],
+                       widths=[35.0] + [(usable - 35.0) / len(titles)] * len(titles), size=7)
     pdf.add_page()
     pdf.heading("Landstal", 13)
     pdf.paragraph(offered_text())

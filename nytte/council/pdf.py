@@ -47,6 +47,8 @@ class ReportPDF(FPDF):
         return text
 
     def heading(self, text: str, size: int = 14) -> None:
+        if self.get_y() > self.h - 45:  # never a heading alone at the foot of a page
+            self.add_page()
         self.set_font(self.family, "B", size)
         self.multi_cell(0, size * 0.5, self._safe(text))
         self.ln(2)
@@ -81,7 +83,9 @@ class ReportPDF(FPDF):
             self.set_font(self.family, "B" if bold else "", size)
             lines = [self.wrapped(w, line_h, str(v)) for w, v in zip(widths, cells, strict=True)]
             height = max(len(x) for x in lines) * line_h + 1
-            if self.get_y() + height > self.h - 18:
+            # A header needs room for itself and a few rows below it.
+            room = height + (3 * (line_h + 1) if bold else 0)
+            if self.get_y() + room > self.h - 18:
                 self.add_page()
                 if not bold:
                     draw(header, True)
