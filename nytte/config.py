@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     require_login: bool = False
     # The municipality the demo-mode roles are scoped to (Greve, as in the demo data).
     demo_municipality: str = "0253"
+    # Jobindsats API v3; a test points it at a local fake server.
+    jobindsats_url: str = "https://api.jobindsats.dk/v3"
 
     @field_validator("database_url")
     @classmethod

@@ -183,6 +183,8 @@ def _national(page: CouncilPage) -> None:
         st.caption(f"Hentet {fmt_datetime(ji.fetched_at)}. Seneste måned ({ji.provisional_month}) "
                    "er foreløbig: Jobindsats retter den med efterregistreringer.")
         st.dataframe(_frame(ji.table), hide_index=True, width="stretch")
+        if ji.source:
+            st.caption(f"Kilde: {ji.source}.")
     st.caption("Tallene hentes eller importeres af en administrator (siden Administration).")
 
 

@@ -29,6 +29,7 @@ class JobindsatsView:
     provisional_month: str | None
     fetched_at: datetime | None
     last_error: str | None
+    source: str | None = None  # "Jobindsats <table>; senest opdateret ...; næste ..."
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def jobindsats_view(session: Session, codes: list[str]) -> JobindsatsView:
         col_labels=s.areas, row_title="Måned", unknown=unknown,
     )
     prov = month_label(s.provisional_month) if s.provisional_month else None
-    return JobindsatsView(table, prov, s.fetched_at, last_error)
+    return JobindsatsView(table, prov, s.fetched_at, last_error, s.source)
 
 
 @requires(Role.RAAD)

@@ -117,6 +117,7 @@ def meeting_pack_pdf(page: CouncilPage) -> bytes:
         pdf.data_table(["Område", *[t.row_labels[r] for r in cols]],
                        [[area, *[rows[r][c] for r in cols]]
                         for c, area in enumerate(t.col_labels)], size=7)
-        pdf.paragraph("De seneste seks måneder; alle måneder står i Excel-filen.", 7)
+        pdf.paragraph("De seneste seks måneder; alle måneder står i Excel-filen."
+                      + (f" Kilde: {ji.source}." if ji.source else ""), 7)
     pdf.paragraph(NOTE_DA, 8)
     return pdf.to_bytes()
