@@ -11,7 +11,7 @@ PORT ?= 8501
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
 .PHONY: run migrate test lint typecheck audit browser-deps bench bench-screening \
-	bench-attendance bench-council evaluate-attendance clean bench-attendance evaluate-attendance bench-screening
+	bench-attendance bench-council evaluate-attendance clean attack-national bench-attendance evaluate-attendance bench-screening
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ clean:
 ## bench-council: regional comparison raw vs summary, yearly evaluation, pages (prints figures)
 bench-council: $(DEV_STAMP)
 	$(PY) -m nytte council bench
+
+## attack-national: the LP attack on a national-scale database (built once under /tmp)
+NATIONAL_DB ?= /tmp/council_national.db
+attack-national: $(DEV_STAMP)
+	test -f $(NATIONAL_DB) || (NYTTE_DATABASE_URL=sqlite:///$(NATIONAL_DB) $(PY) -m nytte migrate \
+	  && NYTTE_DATABASE_URL=sqlite:///$(NATIONAL_DB) $(PY) -m nytte demo --scale national --seed 1)
+	NYTTE_NATIONAL_DB=$(NATIONAL_DB) $(PY) -m pytest -q -s tests/test_council_attack.py -k national
