@@ -139,6 +139,7 @@ def _region(page: CouncilPage) -> None:
     shown = [c for c in range(len(m.col_labels))
              if c not in m.no_data_cols and not all(row[c] in (None, 0) for row in m.cells)]
     if len(m.row_labels) == 1:  # one month: the figures as bars, not lone points
+        shown = [c for c in range(len(m.col_labels)) if c not in m.no_data_cols]
         values = [m.cells[0][c] for c in shown]
         fig.add_trace(go.Bar(x=[m.col_labels[c] for c in shown], y=values,
                              text=[MARK if v is None else fmt_int(v) for v in values],

@@ -35,9 +35,10 @@ def _monthly_chart(t: ProtectedTable) -> Figure:
     shown = [c for c in range(len(t.col_labels))
              if c not in t.no_data_cols and not all(row[c] in (None, 0) for row in t.cells)]
     if len(t.row_labels) == 1:
-        # One month: a bar per municipality with its figure, not a lone point.
-        names = [t.col_labels[c] for c in shown]
-        values = [t.cells[0][c] for c in shown]
+        # One month: a bar per municipality with its figure (or '..'), not a lone point.
+        cols = [c for c in range(len(t.col_labels)) if c not in t.no_data_cols]
+        names = [t.col_labels[c] for c in cols]
+        values = [t.cells[0][c] for c in cols]
         bars = ax.bar(names, [0 if v is None else v for v in values], color="#4a7bb7")
         for bar, v in zip(bars, values, strict=True):
             ax.annotate(MARK if v is None else fmt_int(v),

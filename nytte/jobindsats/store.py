@@ -78,7 +78,8 @@ def _log(engine: Engine, principal: Principal, action: str, source: str,
         session.add(JobindsatsFetch(source=source, ok=result.ok, rows=result.rows,
                                     latest_month=result.latest_month, message=result.message))
         record(session, principal, action, "jobindsats", source[:60],
-               new={"source": source, "ok": result.ok, "rows": result.rows, "message": result.message[:500],
+               new={"source": source, "ok": result.ok, "rows": result.rows,
+                    "message": result.message[:500],
                     "latest_month": (result.latest_month.isoformat()
                                      if result.latest_month else None)})
 
