@@ -50,6 +50,8 @@ def test_demo_region_year_resists_the_lp_attack(demo_sqlite: Engine, year_no: in
     # has many unknowns and relations to work with.
     assert len(small_hidden) > 100
     assert len(atk.unknown) > 200 and len(atk.equal) > 1000
+    print(f"demo {year_no}: {len(atk.unknown)} hidden cells, {len(atk.equal)} relations, "
+          f"{len(small_hidden)} hidden counts of 1-4")
     assert atk.disclosed_small() == []
 
 
