@@ -14,7 +14,7 @@ ADDRESS ?= 127.0.0.1
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
 .PHONY: run migrate test lint typecheck audit browser-deps proxy-deps bench bench-screening \
-	bench-attendance bench-council bench-import evaluate-attendance clean
+	bench-attendance bench-council bench-import evaluate-attendance clean attack-national
 
 $(STAMP): requirements.txt
 	@echo "==> Python environment in $(VENV) (first run: a few minutes)"
@@ -97,3 +97,10 @@ evaluate-attendance: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## attack-national: the LP attack on a national-scale database (built once under /tmp)
+NATIONAL_DB ?= /tmp/council_national.db
+attack-national: $(DEV_STAMP)
+	test -f $(NATIONAL_DB) || (NYTTE_DATABASE_URL=sqlite:///$(NATIONAL_DB) $(PY) -m nytte migrate \
+	  && NYTTE_DATABASE_URL=sqlite:///$(NATIONAL_DB) $(PY) -m nytte demo --scale national --seed 1)
+	NYTTE_NATIONAL_DB=$(NATIONAL_DB) $(PY) -m pytest -q -s tests/test_council_attack.py -k national

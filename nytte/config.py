@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     ruleset_dir: Path | None = None
     # The Jobindsats API token (NYTTE_JOBINDSATS_TOKEN); see jobindsats_token().
     jobindsats_token: str = ""
+    # Jobindsats API v3; a test points it at a local fake server.
+    jobindsats_url: str = "https://api.jobindsats.dk/v3"
 
     @field_validator("database_url", "migrate_database_url")
     @classmethod

@@ -28,7 +28,7 @@ marking them differently would tell a reader which ones lie between 1 and 4.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +46,9 @@ NOTE_DA = (
 )
 
 TOTAL_LABEL = "I alt"
+
+NO_DATA = "ingen data"
+"""How a cell is shown when Nytte has no data for it (not a measured zero)."""
 
 
 def is_primary(value: int) -> bool:
@@ -68,6 +71,9 @@ class ProtectedTable:
     row_title: str = ""
     has_row_totals: bool = False
     has_col_totals: bool = False
+    no_data_rows: frozenset[int] = frozenset()
+    """Rows (municipalities) Nytte has no data for: shown as 'ingen data', never 0."""
+    no_data_cols: frozenset[int] = frozenset()
     _token: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,11 +83,23 @@ class ProtectedTable:
     def value(self, row: str, col: str) -> int | None:
         return self.cells[self.row_labels.index(row)][self.col_labels.index(col)]
 
+    def no_data(self, r: int, c: int) -> bool:
+        return r in self.no_data_rows or c in self.no_data_cols
+
+    def shown(self, r: int, c: int) -> str | int:
+        """What a reader sees in a cell: the count, ``..`` or ``ingen data``."""
+        if self.no_data(r, c):
+            return NO_DATA
+        v = self.cells[r][c]
+        return MARK if v is None else v
+
     def display_rows(self) -> list[list[str]]:
         """Cells as Danish-formatted text, suppressed cells as ``..``."""
         from nytte.formats import fmt_int
 
-        return [[MARK if v is None else fmt_int(v) for v in row] for row in self.cells]
+        return [[s if isinstance(s, str) else fmt_int(s)
+                 for s in (self.shown(r, c) for c in range(len(row)))]
+                for r, row in enumerate(self.cells)]
 
     def records(self) -> list[dict[str, str | int | None]]:
         """One dict per row (label under ``row_title``), None for suppressed cells."""
@@ -123,6 +141,29 @@ def _lines(n_rows: int, n_cols: int, row_totals: bool, col_totals: bool) -> list
 
 
 def disclosed_cells(
+    values: Sequence[int], hidden: Sequence[bool], lines: list[list[int]]
+) -> list[int]:
+    """Hidden cells whose exact value follows from the visible figures.
+
+    Solved per group of hidden cells linked by relations (independent problems)."""
+    idx = [i for i, h in enumerate(hidden) if h]
+    if not idx:
+        return []
+    by_cell: dict[int, list[int]] = {}
+    for li, line in enumerate(lines):
+        for c in line:
+            if hidden[c]:
+                by_cell.setdefault(c, []).append(li)
+    out: list[int] = []
+    for comp in _components(idx, lines, hidden):
+        members = set(comp)
+        sub = [lines[li] for li in sorted({li for c in comp for li in by_cell.get(c, [])})]
+        mask = [i in members for i in range(len(hidden))] if len(comp) < len(idx) else hidden
+        out += _disclosed_one(values, mask, sub)
+    return sorted(out)
+
+
+def _disclosed_one(
     values: Sequence[int], hidden: Sequence[bool], lines: list[list[int]]
 ) -> list[int]:
     """Hidden cells whose exact value follows from the visible figures.
@@ -186,23 +227,38 @@ def disclosed_cells(
 
 
 def _secondary(values: list[int], hidden: list[bool], lines: list[list[int]],
-               total_cells: set[int]) -> list[bool]:
-    """Add complementary suppressions until nothing hidden can be worked out."""
+               total_cells: set[int], *, ignore_zeros: bool = False) -> list[bool]:
+    """Add complementary suppressions until nothing hidden can be worked out.
+
+    With ``ignore_zeros``, a hidden zero that can be worked out is let be: it reveals
+    no person, and in linked structures with empty groups (a benefit nobody in the
+    region receives) chasing them would hide everything."""
     hidden = list(hidden)
+    lines_at: dict[int, list[list[int]]] = {}
+    for line in lines:
+        for c in line:
+            lines_at.setdefault(c, []).append(line)
+
+    def exposed(c: int) -> int:
+        """Lines through ``c`` that now have exactly one hidden figure."""
+        return sum(1 for line in lines_at.get(c, []) if sum(hidden[x] for x in line) == 1)
 
     def pick(line: list[int]) -> int | None:
-        # Prefer inner cells (hiding a total hides more), then the smallest value:
-        # that loses the least information for the reader.
+        # Prefer inner cells (hiding a total hides more), then a cell that closes
+        # other exposed lines too (hidden cells forming rectangles, not chains),
+        # then the smallest value: that loses the least information for the reader.
         candidates = [c for c in line if not hidden[c]]
         if not candidates:
             return None
-        return min(candidates, key=lambda c: (c in total_cells, values[c], c))
+        return min(candidates, key=lambda c: (c in total_cells, ignore_zeros and values[c] == 0,
+                                              -exposed(c), values[c], c))
 
     for _ in range(len(values) + 1):
         changed = False
         # Fast rule: a line with exactly one hidden figure gives it away.
         for line in lines:
-            if sum(hidden[c] for c in line) == 1:
+            single = [c for c in line if hidden[c]]
+            if len(single) == 1 and (not ignore_zeros or values[single[0]] != 0):
                 chosen = pick(line)
                 if chosen is not None:
                     hidden[chosen] = True
@@ -210,12 +266,13 @@ def _secondary(values: list[int], hidden: list[bool], lines: list[list[int]],
         if changed:
             continue
         leaks = disclosed_cells(values, hidden, lines)
+        if ignore_zeros:
+            leaks = [c for c in leaks if values[c] != 0]
         if not leaks:
             return hidden
         # Hide one more figure in a line through each leaking cell.
         for leak in leaks:
-            through = [line for line in lines if leak in line]
-            options = [c for line in through for c in line if not hidden[c]]
+            options = [c for line in lines_at.get(leak, []) for c in line if not hidden[c]]
             if not options:
                 # Everything around it is hidden already; hide the whole grid.
                 return [True] * len(values)
@@ -335,3 +392,186 @@ def protect_share(numerator: int, denominator: int) -> float | None:
     ):
         return None
     return numerator / denominator
+
+
+def _components(hidden_idx: Sequence[int], lines: list[list[int]],
+                hidden: Sequence[bool]) -> list[list[int]]:
+    """Groups of hidden cells linked through published relations (union-find)."""
+    parent = {c: c for c in hidden_idx}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for line in lines:
+        hid = [c for c in line if hidden[c]]
+        for other in hid[1:]:
+            ra, rb = find(hid[0]), find(other)
+            if ra != rb:
+                parent[ra] = rb
+    groups: dict[int, list[int]] = {}
+    for c in hidden_idx:
+        groups.setdefault(find(c), []).append(c)
+    return list(groups.values())
+
+
+def cell_bounds(values: Sequence[int], hidden: Sequence[bool], lines: list[list[int]],
+                only: Sequence[int] | None = None) -> dict[int, tuple[float, float]]:
+    """(min, max) of each hidden cell (or those in ``only``) over every non-negative
+    filling that keeps the published relations, by linear programming."""
+    from scipy.sparse import csr_matrix
+
+    idx = [i for i, h in enumerate(hidden) if h]
+    wanted = set(idx if only is None else only)
+    out: dict[int, tuple[float, float]] = {}
+    by_cell: dict[int, list[int]] = {}
+    for li, line in enumerate(lines):
+        for c in line:
+            if hidden[c]:
+                by_cell.setdefault(c, []).append(li)
+    for comp in _components(idx, lines, hidden):
+        targets = [c for c in comp if c in wanted]
+        if not targets:
+            continue
+        pos = {cell: j for j, cell in enumerate(comp)}
+        line_ids = sorted({li for c in comp for li in by_cell.get(c, [])})
+        if not line_ids:
+            for c in targets:
+                out[c] = (0.0, float("inf"))
+            continue
+        rows, cols, data, b = [], [], [], []
+        for r, li in enumerate(line_ids):
+            line = lines[li]
+            rhs = 0.0
+            for cell, sign in [(line[0], 1.0), *[(p, -1.0) for p in line[1:]]]:
+                if cell in pos:
+                    rows.append(r)
+                    cols.append(pos[cell])
+                    data.append(sign)
+                else:
+                    rhs -= sign * values[cell]
+            b.append(rhs)
+        n = len(comp)
+        a_eq = csr_matrix((data, (rows, cols)), shape=(len(line_ids), n))
+        b_eq = np.array(b)
+        for cell in targets:
+            bounds = []
+            for sign in (1.0, -1.0):
+                objective = np.zeros(n)
+                objective[pos[cell]] = sign
+                lp = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
+                             method="highs")
+                if lp.status == 3:  # unbounded above
+                    bounds.append(float("inf"))
+                    continue
+                if lp.status != 0:
+                    raise RuntimeError(
+                        "Diskretionskontrollen kunne ikke løses (inkonsistente tal).")
+                bounds.append(sign * float(lp.fun))
+            out[cell] = (bounds[0], bounds[1])
+    return out
+
+
+def pinned_cells(values: Sequence[int], hidden: Sequence[bool],
+                 lines: list[list[int]], only: Sequence[int] | None = None) -> list[int]:
+    """Hidden cells whose whole-number range, from linear programming, is one value.
+
+    For every hidden cell: minimise and maximise it subject to every published
+    relation and non-negativity, then round the bounds inwards (counts are whole).
+    Stricter than :func:`disclosed_cells` on tables of three or more dimensions,
+    where the LP optimum need not be a whole number."""
+    return [cell for cell, (lo, hi) in cell_bounds(values, hidden, lines, only).items()
+            if np.ceil(lo - 1e-7) >= np.floor(hi + 1e-7)]
+
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class ProtectedCells:
+    """Counts under keys, suppressed together over every relation between them.
+
+    Every table a view publishes is cut from one of these (:meth:`table`), so a
+    figure shown in two views is hidden in both or in neither, and the relations
+    between views (a year is its quarters, a region its municipalities) were part
+    of the suppression. Only :func:`protect_cells` creates these."""
+
+    values: Mapping[Key, int]
+    hidden: frozenset[Key]
+    _token: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._token is not _PROTECT_TOKEN:
+            raise TypeError("ProtectedCells is created by nytte.suppression.protect_cells only")
+
+    def get(self, key: Key) -> int | None:
+        return None if key in self.hidden else self.values[key]
+
+    def table(
+        self,
+        rows: Sequence[tuple[str, Sequence[Key]]],
+        col_labels: Sequence[str],
+        *,
+        row_title: str = "",
+        row_totals: bool = False,
+        col_totals: bool = False,
+        no_data_rows: frozenset[int] = frozenset(),
+        no_data_cols: frozenset[int] = frozenset(),
+    ) -> ProtectedTable:
+        """A table whose cell (r, c) is the value under ``rows[r][1][c]``."""
+        return ProtectedTable(
+            row_labels=tuple(label for label, _ in rows),
+            col_labels=tuple(col_labels),
+            cells=tuple(tuple(self.get(k) for k in keys) for _, keys in rows),
+            row_title=row_title, has_row_totals=row_totals, has_col_totals=col_totals,
+            no_data_rows=no_data_rows, no_data_cols=no_data_cols, _token=_PROTECT_TOKEN,
+        )
+
+
+def protect_cells(
+    values: Mapping[Key, int],
+    relations: Sequence[tuple[Key, Sequence[Key]]],
+    *,
+    exact: bool = False,
+) -> ProtectedCells:
+    """Primary and secondary suppression over any additive relations between counts.
+
+    ``relations`` are (total, parts): total = sum of parts. Cells may lie in many
+    relations (a municipality's year total is in the year's column of the region
+    table and is the sum of its quarters). With ``exact``, a final check bounds every
+    hidden count of 1-4 by linear programming with whole-number rounding and hides
+    more until none is pinned to one value."""
+    keys = list(values)
+    pos = {k: i for i, k in enumerate(keys)}
+    flat = [int(values[k]) for k in keys]
+    if any(v < 0 for v in flat):
+        raise ValueError("Antal personer kan ikke være negativt.")
+    lines = [[pos[t], *(pos[p] for p in parts)] for t, parts in relations]
+    for line in lines:
+        if flat[line[0]] != sum(flat[p] for p in line[1:]):
+            raise ValueError("Tallene hænger ikke sammen: en total er ikke summen af delene.")
+    hidden = [is_primary(v) for v in flat]
+    total_cells = {line[0] for line in lines}
+    if lines:
+        hidden = _secondary(flat, hidden, lines, total_cells, ignore_zeros=True)
+        for _ in range(len(flat)):
+            if not exact:
+                break
+            small = [i for i, v in enumerate(flat) if is_primary(v)]
+            leaks = pinned_cells(flat, hidden, lines, small)
+            if not leaks:
+                break
+            for leak in leaks:
+                options = [c for line in lines if leak in line for c in line if not hidden[c]]
+                if not options:
+                    hidden = [True] * len(flat)
+                    break
+                hidden[min(options, key=lambda c: (c in total_cells, flat[c], c))] = True
+            hidden = _secondary(flat, hidden, lines, total_cells, ignore_zeros=True)
+    return ProtectedCells(
+        values={k: flat[i] for i, k in enumerate(keys)},
+        hidden=frozenset(k for i, k in enumerate(keys) if hidden[i]),
+        _token=_PROTECT_TOKEN,
+    )

@@ -27,7 +27,12 @@ AUDIT_EXPORT_KEY = "nytte_admin_audit_export"
 def render() -> None:
     principal = guard("administration")
     st.title("Administration")
-    trail, access, retention = st.tabs(["Revisionsspor", "Indsigt for en deltager", "Opbevaring"])
+    trail, access, retention, national = st.tabs(
+        ["Revisionsspor", "Indsigt for en deltager", "Opbevaring", "Landstal (Jobindsats)"])
+    with national:
+        from pages.council import jobindsats_admin
+
+        jobindsats_admin(principal)
     with trail:
         _audit_search(principal)
     with access:

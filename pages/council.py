@@ -15,19 +15,18 @@ from nytte import kpis
 from nytte.auth import Principal
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage
+from nytte.council.downloads import REVIEW_KPIS, file_name
 from nytte.council.exports import table_csv
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
+from nytte.council.regional import ShareRow
 from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
 from nytte.reference_figures import OFFERED_2022
-from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+from nytte.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 from pages._ui import cache
 from pages.common import engine, guard, upload_note
 
-REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
-               "attendance_rate", "ji_activated", "national_offered",
-               "national_share_of_recipients")
 STATUS_ICONS = {"opfyldt": "✅ opfyldt", "ikke opfyldt": "❌ ikke opfyldt",
                 "ingen data": "➖ ingen data"}
 
@@ -86,12 +85,14 @@ def _region(page: CouncilPage) -> None:
     with right:
         _show_table("Afsluttede forløb", r.exits, "afgange")
     st.markdown("**Andele**")
+    def pct(s: ShareRow, v: float | None) -> str:
+        return NO_DATA if s.no_data else MARK if v is None else fmt_pct(v)
+
     st.dataframe(pd.DataFrame([{
         "Kommune": s.municipality,
-        "Fremmødeprocent": MARK if s.attendance_rate is None else fmt_pct(s.attendance_rate),
-        "Mødte op blandt nye": MARK if s.show_up_rate is None else fmt_pct(s.show_up_rate),
-        "Job eller uddannelse": (MARK if s.exits_job_education is None
-                                 else fmt_pct(s.exits_job_education)),
+        "Fremmødeprocent": pct(s, s.attendance_rate),
+        "Mødte op blandt nye": pct(s, s.show_up_rate),
+        "Job eller uddannelse": pct(s, s.exits_job_education),
     } for s in r.shares]), hide_index=True, width="stretch", column_config={
         "Fremmødeprocent": st.column_config.TextColumn(help=kpis.get("attendance_rate").definition),
         "Mødte op blandt nye": st.column_config.TextColumn(
@@ -109,16 +110,26 @@ def _region(page: CouncilPage) -> None:
     st.markdown("**Indskrevne pr. måned**")
     fig = go.Figure()
     m = r.monthly
-    for c, name in enumerate(m.col_labels):
-        values = [row[c] for row in m.cells]
-        if all(v in (None, 0) for v in values):
-            continue
-        fig.add_trace(go.Scatter(x=list(m.row_labels), y=values, mode="lines+markers",
-                                 name=name, connectgaps=False))
+    shown = [c for c in range(len(m.col_labels))
+             if c not in m.no_data_cols and not all(row[c] in (None, 0) for row in m.cells)]
+    if len(m.row_labels) == 1:  # one month: the figures as bars, not lone points
+        shown = [c for c in range(len(m.col_labels)) if c not in m.no_data_cols]
+        values = [m.cells[0][c] for c in shown]
+        fig.add_trace(go.Bar(x=[m.col_labels[c] for c in shown], y=values,
+                             text=[MARK if v is None else fmt_int(v) for v in values],
+                             textposition="outside", name=m.row_labels[0]))
+    else:
+        for c in shown:
+            fig.add_trace(go.Scatter(x=list(m.row_labels), y=[row[c] for row in m.cells],
+                                     mode="lines+markers", name=m.col_labels[c],
+                                     connectgaps=False))
     fig.update_layout(height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      yaxis_title="Indskrevne")
+                      yaxis_title="Indskrevne", separators=",.")
     st.plotly_chart(fig, width="stretch", key="raad_monthly")
-    st.caption("Udeladte tal (..) vises som huller. Kommuner uden data er udeladt af grafen.")
+    note = "Udeladte tal (..) vises som huller."
+    if r.no_data:
+        note += " Ingen data i Nytte for: " + ", ".join(r.no_data) + "."
+    st.caption(note)
     with st.expander("Definitioner"):
         for key in REVIEW_KPIS:
             k = kpis.get(key)
@@ -147,21 +158,30 @@ def _national(page: CouncilPage) -> None:
         st.caption(f"Hentet {fmt_datetime(ji.fetched_at)}. Seneste måned ({ji.provisional_month}) "
                    "er foreløbig: Jobindsats retter den med efterregistreringer.")
         st.dataframe(_frame(ji.table), hide_index=True, width="stretch")
-    with st.expander("Opdatér Jobindsats-tal"):
-        if st.button("Hent fra Jobindsats (API)", key="raad_ji_fetch"):
-            token = resolve_token()
-            if not token:
-                st.error("Der er ingen adgangsnøgle til Jobindsats: sæt NYTTE_JOBINDSATS_TOKEN "
-                         "eller [jobindsats] token i .streamlit/secrets.toml.")
-            else:
-                result = fetch_from_api(engine(), JobindsatsClient(token))
-                (st.success if result.ok else st.error)(result.message)
-        upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
-                                  key="raad_ji_csv")
-        upload_note("CSV-fil fra jobindsats.dk")
-        if upload is not None and st.button("Importér filen", key="raad_ji_import"):
-            result = import_csv(engine(), upload.getvalue(), upload.name)
+        if ji.source:
+            st.caption(f"Kilde: {ji.source}.")
+    st.caption("Tallene hentes eller importeres af en administrator (siden Administration).")
+
+
+def jobindsats_admin(principal: Principal) -> None:
+    """Fetch or import the national figures: administrators only, audited with the user
+    (called from the administration page)."""
+    st.write("Landstallene fra Jobindsats vises for alle regioner. Hent dem fra API'et "
+             "eller importér en CSV-fil eksporteret fra jobindsats.dk.")
+    if st.button("Hent fra Jobindsats (API)", key="admin_ji_fetch"):
+        token = resolve_token()
+        if not token:
+            st.error("Der er ingen adgangsnøgle til Jobindsats: sæt NYTTE_JOBINDSATS_TOKEN "
+                     "eller [jobindsats] token i .streamlit/secrets.toml.")
+        else:
+            result = fetch_from_api(engine(), principal, JobindsatsClient(token))
             (st.success if result.ok else st.error)(result.message)
+    upload = st.file_uploader("Importér CSV fra jobindsats.dk", type=["csv"],
+                              key="admin_ji_csv")
+    upload_note("CSV-fil fra jobindsats.dk")
+    if upload is not None and st.button("Importér filen", key="admin_ji_import"):
+        result = import_csv(engine(), principal, upload.getvalue(), upload.name)
+        (st.success if result.ok else st.error)(result.message)
 
 
 def _checklist(page: CouncilPage) -> None:
@@ -188,15 +208,18 @@ def _files(principal: Principal, page: CouncilPage) -> None:
     key = (principal.user_id, r.region_code, r.period.start, r.period.end)
     span = (r.period.start, r.period.end)
     st.write("Mødematerialet samler regionens kommuner, landstallene og tjeklisten i én PDF. "
-             "Eksporten indeholder de samme diskretionerede tabeller.")
-    c1, c2 = st.columns(2)
+             "Eksporten indeholder de samme diskretionerede tabeller. Samme filer fra "
+             "kommandolinjen: `python -m nytte council export`.")
+    c1, c2, c3 = st.columns(3)
     if c1.button("Lav mødemateriale", key="raad_pack_make", type="primary"):
         st.session_state["raad_pack_key"] = key
     if st.session_state.get("raad_pack_key") == key:
-        c1.download_button("Hent mødemateriale (PDF)", cache.council_pack(principal, *span),
-                           file_name=f"moedemateriale_{r.region_code}_{r.period.start.year}.pdf",
+        c1.download_button("Hent mødemateriale (PDF)", cache.council_file(principal, *span, "pdf"),
+                           file_name=file_name(page, "pdf"),
                            mime="application/pdf", key="raad_pack")
-    c2.download_button("Hent tabeller (Excel)", cache.council_xlsx(principal, *span, REVIEW_KPIS),
-                       file_name=f"regional_gennemgang_{r.region_code}.xlsx",
+    c2.download_button("Hent tabeller (Excel)", cache.council_file(principal, *span, "xlsx"),
+                       file_name=file_name(page, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="raad_xlsx")
+    c3.download_button("Hent tabeller (CSV)", cache.council_file(principal, *span, "csv"),
+                       file_name=file_name(page, "csv"), mime="text/csv", key="raad_csv_all")

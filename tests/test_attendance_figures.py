@@ -18,7 +18,7 @@ from nytte.attendance.notices import absence_notices
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
 from nytte.calendar import closed_reason
 from nytte.db import session_scope
-from nytte.models import ABSENT, Attendance, ClosingDay, Participant, Referral, Team
+from nytte.models import ABSENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
 from nytte.reference import code_labels
 from tests.attendance_fixtures import CITY, DAY, manager, session, writable_demo
 
@@ -35,7 +35,11 @@ def _raw_rows(s: Session, start: date, end: date) -> list[dict[str, Any]]:
     for a, benefit, visitation in s.execute(
         select(Attendance, Participant.benefit_group, Participant.visitation_group)
         .join(Participant, Participant.id == Attendance.participant_id)
-        .where(Attendance.day >= start, Attendance.day <= end)
+        .join(Unit, Unit.id == Attendance.unit_id)
+        # The demo also holds the rest of the region at a light level: the manager
+        # sees their own municipality.
+        .where(Attendance.day >= start, Attendance.day <= end,
+               Unit.municipality_code == manager().municipality_code)
     ).all():
         if closed_reason(a.day, closing[a.unit_id]):
             continue  # a holiday or closing day is never an expected day
@@ -112,6 +116,12 @@ def pd_isna(v: object) -> bool:
     return bool(pd.isna(v))
 
 
+def _own_units(s: Session) -> list[int]:
+    """The manager's units (the demo also holds the rest of the region, lightly)."""
+    return list(s.scalars(select(Unit.id).where(
+        Unit.municipality_code == manager().municipality_code)))
+
+
 def _brute_force_funnel(
     s: Session, start: date, end: date, rule: StableRule
 ) -> dict[str, Counter[str]]:
@@ -120,7 +130,8 @@ def _brute_force_funnel(
         for r, b in s.execute(
             select(Referral, Participant.benefit_group)
             .join(Participant, Participant.id == Referral.participant_id)
-            .where(Referral.referred_on >= start, Referral.referred_on <= end)
+            .where(Referral.referred_on >= start, Referral.referred_on <= end,
+                   Referral.unit_id.in_(_own_units(s)))
         ).all()
     }
     rows: dict[int, list[tuple[date, bool]]] = defaultdict(list)
@@ -188,7 +199,8 @@ def test_referrals_not_yet_due_are_left_out_of_the_funnel(demo_engine: Engine) -
         )
         due = s.scalars(
             select(Referral).where(
-                Referral.referred_on >= on - timedelta(days=60), Referral.referred_on <= on
+                Referral.referred_on >= on - timedelta(days=60), Referral.referred_on <= on,
+                Referral.unit_id.in_(_own_units(s)),
             )
         ).all()
     not_due = sum(r.expected_start > on for r in due)
@@ -200,9 +212,11 @@ def test_capacity_matches_the_raw_rows(demo_engine: Engine) -> None:
     on = date(2026, 11, 20)
     with session_scope(demo_engine) as s:
         cap = capacity_dashboard(s, manager(), None, on, on - timedelta(days=400), 8)
-        refs = s.scalars(select(Referral)).all()
+        own = _own_units(s)
+        refs = s.scalars(select(Referral).where(Referral.unit_id.in_(own))).all()
         present = s.scalars(
-            select(Attendance).where(Attendance.day == on, Attendance.status == "present")
+            select(Attendance).where(Attendance.day == on, Attendance.status == "present",
+                                     Attendance.unit_id.in_(own))
         ).all()
     enrolled = Counter(r.unit_id for r in refs if r.is_active_on(on))
     waiting = Counter(

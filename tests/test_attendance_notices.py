@@ -15,7 +15,7 @@ from nytte.attendance.notices import COLUMNS, absence_notices, to_csv, to_pdf, t
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
 from nytte.db import session_scope
 from nytte.exports import safe_cell as neutralise
-from nytte.models import ABSENT, Attendance
+from nytte.models import ABSENT, Attendance, Unit
 from tests.attendance_fixtures import CITY, DAY, coordinator, manager, session, writable_demo
 
 __all__ = ["session", "writable_demo"]
@@ -27,6 +27,9 @@ def test_the_list_holds_every_unexcused_absence_of_the_period(demo_engine: Engin
         df = absence_notices(s, manager(), unit_id=None, start=start, end=end)
         raw = s.execute(
             select(Attendance.day, Attendance.expected_hours, Attendance.hours).where(
+                # the manager's own municipality (the demo also holds the rest of the region)
+                Attendance.unit_id.in_(select(Unit.id).where(
+                    Unit.municipality_code == manager().municipality_code)),
                 Attendance.day >= start,
                 Attendance.day <= end,
                 Attendance.status == ABSENT,

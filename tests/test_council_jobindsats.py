@@ -14,6 +14,7 @@ from nytte.jobindsats.client import (
     JobindsatsClient,
     nytte_query,
     resolve_token,
+    table_infos,
 )
 from nytte.jobindsats.errors import (
     JobindsatsAuthError,
@@ -44,7 +45,7 @@ def test_client_sends_bearer_token_and_json_format() -> None:
     client = JobindsatsClient("hemmelig", session=session)
     payload = client.data(NYTTE_TABLE, nytte_query(3))
     assert payload["columns"][0] == "Område"
-    assert [t["id"] for t in client.tables()] == ["y01c01", "y60c02", "y25i01"]
+    assert [t.table_id for t in table_infos(client.tables())] == ["y25i01", "y60c02", "y30c02"]
     req = adapter.requests[0]
     assert req.headers["Authorization"] == "Bearer hemmelig"
     assert "format=json" in (req.url or "")
@@ -98,7 +99,8 @@ def test_timeout_gives_a_danish_message() -> None:
 
 def test_changed_layout_names_the_missing_column(resolver: AreaResolver) -> None:
     with pytest.raises(JobindsatsLayoutError, match="Antal aktiverede") as info:
-        observations_from_api(fixture("data_y60c02_changed_layout.json"), resolver, table="y60c02")
+        observations_from_api(fixture("data_y30c02_changed_layout.json"), resolver,
+                              table="y30c02", required=["Område", "Tilbud"])
     assert "Antal personer" in str(info.value)  # says what it found instead
     session, _ = recorded_session({f"data/{NYTTE_TABLE}": (200, {"data": []}, {})})
     with pytest.raises(JobindsatsLayoutError, match="'columns'"):

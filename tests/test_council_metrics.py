@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
+from nytte.council.downloads import REVIEW_KPIS
 from nytte.council.evaluation import EVALUATION_KPIS
 from nytte.council.metrics import (
     Counts,
@@ -27,7 +28,6 @@ from nytte.council.summary import ensure_fresh
 from nytte.db import session_scope
 from nytte.models import Attendance, Referral
 from nytte.models.council import AttendanceMonth, EnrolledMonth, ReferralStats
-from pages.council import REVIEW_KPIS
 from tests import council_data
 
 

@@ -95,7 +95,7 @@ def test_unit_summaries_agree_with_raw_rows(demo_engine: Engine) -> None:
     leader = Principal("l", "L", Role.LEDER, municipality_code="0253")
     with Session(demo_engine) as s:
         summaries = unit_summaries(s, leader, on)
-        refs = s.scalars(select(Referral)).all()
+        refs = s.scalars(select(Referral)).all()  # other municipalities' units never match
     for u in summaries:
         expected = sum(1 for r in refs if r.unit_id == u.unit_id and r.is_active_on(on))
         assert u.enrolled == expected

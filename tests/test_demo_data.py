@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select, text
 from nytte.calendar import holiday_name, suspension_on
 from nytte.demo import params as P
 from nytte.demo.generate import exact_allocation, generate
-from nytte.models import Attendance, Participant, Referral
+from nytte.models import Attendance, Participant, Referral, Unit
 
 
 def _signature(seed: int) -> tuple[int, int, int, float, str]:
@@ -93,12 +93,20 @@ def test_courses_before_the_reform_last_at_most_13_weeks() -> None:
 
 def test_loaded_demo_matches_generated_counts(demo_engine: Engine) -> None:
     d = generate("demo", 1, [P.DEMO_MUNICIPALITY])
+    # The demo municipality's rows (the rest of the region is added lightly: see
+    # tests/test_council_demo_region.py).
+    own = select(Unit.id).where(Unit.municipality_code == P.DEMO_MUNICIPALITY)
     with demo_engine.connect() as conn:
-        n_att = conn.execute(select(func.count()).select_from(Attendance)).scalar_one()
-        n_ref = conn.execute(select(func.count()).select_from(Referral)).scalar_one()
-        n_part = conn.execute(select(func.count()).select_from(Participant)).scalar_one()
+        n_att = conn.execute(select(func.count()).select_from(Attendance)
+                             .where(Attendance.unit_id.in_(own))).scalar_one()
+        n_ref = conn.execute(select(func.count()).select_from(Referral)
+                             .where(Referral.unit_id.in_(own))).scalar_one()
+        n_part = conn.execute(select(func.count()).select_from(Participant).where(
+            Participant.municipality_code == P.DEMO_MUNICIPALITY)).scalar_one()
         present = conn.execute(
-            text("SELECT COUNT(*) FROM attendance WHERE status = 'present'")
+            text("SELECT COUNT(*) FROM attendance a JOIN unit u ON u.id = a.unit_id "
+                 "WHERE a.status = 'present' AND u.municipality_code = :c"),
+            {"c": P.DEMO_MUNICIPALITY},
         ).scalar_one()
     assert (n_att, n_ref, n_part) == (
         len(d.attendance["day"]),

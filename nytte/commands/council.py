@@ -1,4 +1,4 @@
-"""`python -m nytte council refresh|jobindsats-fetch|jobindsats-import FILE`.
+"""`python -m nytte council refresh|export|jobindsats-fetch|jobindsats-import FILE`.
 
 The council's benchmark is `python -m bench council` (bench/council.py)."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nytte.config import ConfigError
-from nytte.db import get_engine
+from nytte.db import get_engine, session_scope
 
 
 def register(sub: Any) -> None:
@@ -26,6 +26,13 @@ def register(sub: Any) -> None:
     i = csub.add_parser("jobindsats-import", help="Importér en CSV eksporteret fra jobindsats.dk")
     i.add_argument("file", type=Path)
     i.set_defaults(handler=_import)
+    e = csub.add_parser("export", help="Gem regionens tabeller eller mødemateriale som fil "
+                        "(de samme filer som sidens downloads)")
+    e.add_argument("--region", required=True, help="regionskode, fx 1085")
+    e.add_argument("--period", required=True, help="2025, 2025-Q3 eller 2025-09")
+    e.add_argument("--format", required=True, choices=("xlsx", "csv", "pdf"))
+    e.add_argument("--out", required=True, type=Path)
+    e.set_defaults(handler=_export)
 
 
 def _refresh(args: argparse.Namespace) -> int:
@@ -38,6 +45,17 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator() -> Any:
+    """The command line runs as the operator, an administrator; the audit trail
+    names the login user running it."""
+    import getpass
+
+    from nytte.auth import Principal, Role
+
+    user = getpass.getuser()
+    return Principal(f"cli:{user}", f"Kommandolinjen ({user})", Role.ADMIN)
+
+
 def _fetch(args: argparse.Namespace) -> int:
     from nytte.jobindsats.client import JobindsatsClient, resolve_token
     from nytte.jobindsats.store import fetch_from_api
@@ -47,7 +65,8 @@ def _fetch(args: argparse.Namespace) -> int:
         raise ConfigError(
             "Der er ingen adgangsnøgle til Jobindsats; sæt NYTTE_JOBINDSATS_TOKEN."
         )
-    result = fetch_from_api(get_engine(), JobindsatsClient(token), months=args.months)
+    result = fetch_from_api(get_engine(), _operator(), JobindsatsClient(token),
+                            months=args.months)
     print(result.message)
     return 0 if result.ok else 1
 
@@ -57,6 +76,32 @@ def _import(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise ConfigError(f"Filen {args.file} findes ikke.")
-    result = import_csv(get_engine(), args.file.read_bytes(), args.file.name)
+    result = import_csv(get_engine(), _operator(), args.file.read_bytes(), args.file.name)
     print(result.message)
     return 0 if result.ok else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nytte.auth import Principal, Role
+    from nytte.council import periods
+    from nytte.council.downloads import export_file
+    from nytte.models import Region
+
+    try:
+        period = periods.parse(args.period)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    with session_scope(get_engine()) as s:
+        if s.get(Region, args.region) is None:
+            raise ConfigError(f"Regionskoden {args.region} kendes ikke (brug fx 1085 for "
+                              "Region Sjælland).")
+        principal = Principal("kommandolinje", "Kommandolinjen", Role.RAAD,
+                              region_code=args.region)
+        content = export_file(s, principal, period, args.format)
+    if not args.out.parent.is_dir():
+        raise ConfigError(f"Mappen {args.out.parent} findes ikke.")
+    args.out.write_bytes(content)
+    size = f"{len(content):,}".replace(",", ".")
+    print(f"Gemt {args.out} ({size} bytes): {period.label}, region {args.region}.")
+    return 0
+

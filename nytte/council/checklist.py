@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
 from nytte.formats import fmt_pct
 from nytte.models import AuditEvent, Consultation, Referral, Screening, Task, Unit
-from nytte.suppression import is_primary, protect_share
+from nytte.suppression import is_primary
 
 MIN_DESCRIPTION_CHARS = 40
 """A 'written task description' says what is done, where and how: a title is not one."""
@@ -42,25 +42,63 @@ class ChecklistItem:
     evidence: str
 
 
-def _approved_tasks(session: Session, code: str, on: date) -> list[tuple[int, str, str, int]]:
+def _approved_tasks(session: Session, code: str, on: date,
+                    since: date | None = None) -> list[tuple[int, str, str, int]]:
     """(task id, description, professional area, screening id) of tasks approved by
-    their newest screening decided on or before ``on``."""
+    their newest screening decided on or before ``on`` (and on or after ``since``)."""
     latest = latest_screenings().subquery()
     hi = on + timedelta(days=1)
+    conds = [Task.municipality_code == code, Screening.verdict == APPROVE,
+             Screening.decided_at < hi]
+    if since is not None:
+        conds.append(Screening.decided_at >= since)
     rows = session.execute(
         select(Task.id, Task.description, Task.professional_area, Screening.id)
         .join(Screening, Screening.task_id == Task.id)
         .join(latest, and_(latest.c.task_id == Screening.task_id,
                            latest.c.v == Screening.version))
-        .where(Task.municipality_code == code, Screening.verdict == APPROVE,
-               Screening.decided_at < hi)
+        .where(*conds)
     ).all()
     return [(int(a), str(b or ""), str(c), int(d)) for a, b, c, d in rows]
 
 
-def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistItem]:
-    """The five points for municipality ``code`` as of ``on`` (the last 12 months)."""
-    tasks = _approved_tasks(session, code, on)
+NO_DATA_EVIDENCE = "Nytte har ingen data for kommunen."
+TITLES = (
+    ("written_description", "Skriftlig opgavebeskrivelse",
+     "Kommunen udarbejder en beskrivelse af de opgaver, der skal udføres."),
+    ("consultation", "TR-høring dokumenteret for hver opgave",
+     "Alle relevante tillidsrepræsentanter høres efter hierarkiet, og resultatet "
+     "foreligger på skrift."),
+    ("yearly_evaluation", "Årlig evaluering",
+     "Kommunen evaluerer årligt formål, indhold og antal borgere."),
+    ("broadening", "Opgaver uden for teknik og miljø",
+     "Nytteindsatsen bredes ud til flere faglige områder."),
+    ("effect", "Effekten dokumenteret",
+     "Ved dispensationsansøgninger og forlængelser kan kommunen dokumentere effekten."),
+)
+
+
+def has_data(session: Session, code: str) -> bool:
+    """Whether Nytte holds any data for the municipality (a unit or a task)."""
+    return bool(session.scalar(select(func.count()).select_from(Unit)
+                               .where(Unit.municipality_code == code))) or bool(
+        session.scalar(select(func.count()).select_from(Task)
+                       .where(Task.municipality_code == code)))
+
+
+def strategy_checklist(session: Session, code: str, on: date, *,
+                       since: date | None = None,
+                       evaluated_by: str | None = None) -> list[ChecklistItem]:
+    """The five points for municipality ``code`` as of ``on``.
+
+    Tasks: those approved and in force on ``on`` (or decided from ``since``, for a
+    yearly evaluation, so its counts are the year's). Ended courses: the 12 months
+    up to ``on``. ``evaluated_by`` names the evaluation document this checklist is
+    part of (it is itself the yearly evaluation). A municipality Nytte has no data
+    for is "ingen data" on every point, never "ikke opfyldt"."""
+    if not has_data(session, code):
+        return [ChecklistItem(k, t, r, Status.NO_DATA, NO_DATA_EVIDENCE) for k, t, r in TITLES]
+    tasks = _approved_tasks(session, code, on, since)
     n = len(tasks)
     items: list[ChecklistItem] = []
 
@@ -99,12 +137,15 @@ def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistI
             AuditEvent.occurred_at >= since,
         )
     )
+    if evaluated_by:
+        status, evidence = Status.MET, evaluated_by
+    else:
+        status = Status.MET if evaluated else Status.NOT_MET
+        evidence = (f"Seneste årlige evaluering dannet {evaluated:%d-%m-%Y}." if evaluated
+                    else "Ingen årlig evaluering dannet i Nytte de seneste 12 måneder.")
     items.append(ChecklistItem(
         "yearly_evaluation", "Årlig evaluering",
-        "Kommunen evaluerer årligt formål, indhold og antal borgere.",
-        Status.MET if evaluated else Status.NOT_MET,
-        (f"Seneste årlige evaluering dannet {evaluated:%d-%m-%Y}." if evaluated
-         else "Ingen årlig evaluering dannet i Nytte de seneste 12 måneder."),
+        "Kommunen evaluerer årligt formål, indhold og antal borgere.", status, evidence,
     ))
 
     areas = {a for _, _, a, _ in tasks}
@@ -125,28 +166,20 @@ def strategy_checklist(session: Session, code: str, on: date) -> list[ChecklistI
         ).where(Referral.unit_id.in_(unit_ids), Referral.ended_on > since,
                 Referral.ended_on <= on)
     ).one()
-    # Ended courses are persons: the evidence the council reads must not reveal a
-    # count of 1-4, so small numbers are judged "too few" instead of shown.
+    # Ended courses are persons, and the council's tables publish them per period
+    # under linked suppression: the evidence shows no count of them at all (a count
+    # here could undo a suppressed cell), only whether the threshold is met.
     if ended == 0:
         status, evidence = Status.NO_DATA, "Ingen afsluttede forløb de seneste 12 måneder."
-    elif is_primary(ended) or is_primary(ended - with_outcome) or is_primary(with_outcome):
-        coverage = with_outcome / ended
-        status = Status.NO_DATA if is_primary(ended) else (
-            Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET)
-        evidence = ("For få afsluttede forløb (under 5) til at vise tallene."
-                    if is_primary(ended) else
-                    f"Afgangsårsag registreret for {fmt_pct(coverage)} af de afsluttede "
-                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
-        if not is_primary(ended) and protect_share(with_outcome, ended) is None:
-            evidence = ("Afgangsårsag registreret for de fleste afsluttede forløb; tallene "
-                        "vises ikke af diskretionshensyn.") if status is Status.MET else (
-                "Afgangsårsag mangler for en del af de afsluttede forløb; tallene vises "
-                "ikke af diskretionshensyn.")
+    elif is_primary(ended):
+        status = Status.NO_DATA
+        evidence = "For få afsluttede forløb (under 5) de seneste 12 måneder til at vurdere."
     else:
         coverage = with_outcome / ended
         status = Status.MET if coverage >= OUTCOME_COVERAGE else Status.NOT_MET
-        evidence = (f"Afgangsårsag registreret for {with_outcome} af {ended} afsluttede "
-                    f"forløb de seneste 12 måneder; krav: mindst {fmt_pct(OUTCOME_COVERAGE)}.")
+        evidence = (f"Afgangsårsag registreret for {'mindst' if status is Status.MET else 'under'}"
+                    f" {fmt_pct(OUTCOME_COVERAGE)} af de afsluttede forløb de seneste "
+                    "12 måneder.")
     items.append(ChecklistItem(
         "effect", "Effekten dokumenteret",
         "Ved dispensationsansøgninger og forlængelser kan kommunen dokumentere effekten.",

@@ -12,7 +12,13 @@ from nytte.auth import Principal, Role
 from nytte.core import clock
 from nytte.council.checklist import ChecklistItem, strategy_checklist
 from nytte.council.periods import Period, month_label
-from nytte.council.review import RegionalReview, region_municipalities, regional_review
+from nytte.council.regional import RegionalYear
+from nytte.council.review import (
+    RegionalReview,
+    region_municipalities,
+    regional_year,
+    review_for,
+)
 from nytte.jobindsats.store import stored_series
 from nytte.suppression import ProtectedTable, protect
 
@@ -23,6 +29,7 @@ class JobindsatsView:
     provisional_month: str | None
     fetched_at: datetime | None
     last_error: str | None
+    source: str | None = None  # "Jobindsats <table>; senest opdateret ...; næste ..."
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,19 @@ def jobindsats_view(session: Session, codes: list[str]) -> JobindsatsView:
         col_labels=s.areas, row_title="Måned", unknown=unknown,
     )
     prov = month_label(s.provisional_month) if s.provisional_month else None
-    return JobindsatsView(table, prov, s.fetched_at, last_error)
+    return JobindsatsView(table, prov, s.fetched_at, last_error, s.source)
 
 
 @requires(Role.RAAD)
 def council_page(session: Session, principal: Principal, period: Period,
-                 *, today: date | None = None) -> CouncilPage:
-    review = regional_review(session, principal, period)  # checks the role and region
+                 *, today: date | None = None,
+                 regional: RegionalYear | None = None) -> CouncilPage:
+    """Everything the page shows for ``period``; ``regional`` is the year's protected
+    structure when the caller has it already (the page caches it per year)."""
+    if regional is None or regional.year != period.start.year or (
+            regional.region_code != principal.region_code):
+        regional = regional_year(session, principal, period.start.year)  # checks the role
+    review = review_for(regional, period)
     munis = region_municipalities(session, review.region_code)
     on = min(period.end, today or clock.today())
     return CouncilPage(

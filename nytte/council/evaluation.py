@@ -35,6 +35,7 @@ from nytte.council.metrics import (
     latest_screenings,
     raw_counts,
 )
+from nytte.council.pack import danish_axis
 from nytte.council.pdf import ReportPDF
 from nytte.council.periods import Period, month_label, year
 from nytte.formats import fmt_decimal, fmt_int, fmt_pct
@@ -67,16 +68,21 @@ AREA_NAMES = {
 VERDICT_COLUMNS = (("approve", "Godkendt"), ("clarify", "Afklares"), ("reject", "Afvist"))
 
 
-def task_portfolio(session: Session, code: str, until: date) -> list[tuple[str, list[int]]]:
-    """Tasks by professional area and the verdict of their newest screening."""
+def task_portfolio(session: Session, code: str, until: date,
+                   since: date | None = None) -> list[tuple[str, list[int]]]:
+    """Tasks by professional area and the verdict of their newest screening, decided
+    up to ``until`` (and from ``since``: the evaluated year's decisions only, the same
+    tasks as the key figures' approved and rejected)."""
     latest = latest_screenings().subquery()
+    conds = [Task.municipality_code == code, Screening.decided_at < until + timedelta(days=1)]
+    if since is not None:
+        conds.append(Screening.decided_at >= since)
     rows = session.execute(
         select(Task.professional_area, Screening.verdict, func.count())
         .join(Screening, Screening.task_id == Task.id)
         .join(latest, and_(latest.c.task_id == Screening.task_id,
                            latest.c.v == Screening.version))
-        .where(Task.municipality_code == code,
-               Screening.decided_at < until + timedelta(days=1))
+        .where(*conds)
         .group_by(Task.professional_area, Screening.verdict)
     ).all()
     by_area: dict[str, list[int]] = {}
@@ -221,8 +227,10 @@ def evaluation_data(session: Session, principal: Principal, year_no: int,
         by_age=_composition_table(comp["age"], {}, "Alder",
                                   [label for _, _, label in AGE_BANDS]),
         trend=trend,
-        checklist=strategy_checklist(session, code, period.end),
-        portfolio=task_portfolio(session, code, period.end),
+        checklist=strategy_checklist(
+            session, code, period.end, since=period.start,
+            evaluated_by=f"Dette dokument er den årlige evaluering for {year_no}."),
+        portfolio=task_portfolio(session, code, period.end, since=period.start),
     )
 
 
@@ -251,6 +259,15 @@ def _trend_chart(data: EvaluationData) -> Figure:
     ax2.plot(labels, rates, color="#c0504d", marker="o")
     ax2.set_ylabel("Fremmøde (%)")
     ax2.set_ylim(0, 100)
+    danish_axis(ax1)
+    danish_axis(ax2)
+    if len(data.trend) == 1:  # one month: write the figures, not a lone point
+        p = data.trend[0]
+        ax1.annotate(MARK if p.enrolled is None else fmt_int(p.enrolled), (0, p.enrolled or 0),
+                     ha="center", va="bottom", fontsize=8)
+        if p.attendance_rate is not None:
+            ax2.annotate(fmt_pct(p.attendance_rate), (0, p.attendance_rate * 100),
+                         ha="left", va="bottom", fontsize=8, color="#c0504d")
     ax1.set_title(f"Indskrevne og fremmødeprocent pr. måned, {data.year}")
     fig.tight_layout()
     return fig

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nytte import kpis
 from nytte.exports import csv_bytes
-from nytte.suppression import MARK, NOTE_DA, ProtectedTable
+from nytte.suppression import NOTE_DA, ProtectedTable
 
 
 def _check(table: object) -> ProtectedTable:
@@ -23,14 +23,27 @@ def _check(table: object) -> ProtectedTable:
     return table
 
 
+def _csv_rows(t: ProtectedTable) -> list[list[object]]:
+    """The table's header row and rows, '..' for hidden cells."""
+    rows: list[list[object]] = [[t.row_title, *t.col_labels]]
+    for r, label in enumerate(t.row_labels):
+        rows.append([label, *(t.shown(r, c) for c in range(len(t.col_labels)))])
+    return rows
+
+
 def table_csv(table: ProtectedTable) -> bytes:
     """Semicolon CSV with BOM (opens correctly in Danish Excel); '..' for hidden cells."""
-    t = _check(table)
-    rows: list[list[object]] = [
-        [label, *(MARK if v is None else v for v in row)]
-        for label, row in zip(t.row_labels, t.cells, strict=True)
-    ]
-    return csv_bytes([t.row_title, *t.col_labels], [*rows, [], [NOTE_DA]])
+    header, *rows = _csv_rows(_check(table))
+    return csv_bytes(header, [*rows, [], [NOTE_DA]])
+
+
+def tables_csv(sheets: Sequence[tuple[str, ProtectedTable]], heading: str = "") -> bytes:
+    """Every table in one semicolon CSV, each under its title and a blank line apart."""
+    lines: list[list[object]] = [[heading], []] if heading else []
+    for title, table in sheets:
+        lines += [[title], *_csv_rows(_check(table)), []]
+    lines.append([NOTE_DA])
+    return csv_bytes(lines[0], lines[1:])
 
 
 def write_table(ws: Worksheet, table: ProtectedTable, title: str, start_row: int) -> int:
@@ -40,13 +53,14 @@ def write_table(ws: Worksheet, table: ProtectedTable, title: str, start_row: int
     r = start_row + 1
     for c, label in enumerate([t.row_title, *t.col_labels], start=1):
         ws.cell(r, c, label).font = Font(bold=True)
-    for label, row in zip(t.row_labels, t.cells, strict=True):
+    for i, label in enumerate(t.row_labels):
         r += 1
         ws.cell(r, 1, label)
-        for c, v in enumerate(row, start=2):
-            cell = ws.cell(r, c, MARK if v is None else v)
+        for c in range(len(t.col_labels)):
+            shown = t.shown(i, c)
+            cell = ws.cell(r, c + 2, shown)
             cell.alignment = Alignment(horizontal="right")
-            if v is not None:
+            if not isinstance(shown, str):
                 cell.number_format = "#,##0"
     return r + 2
 

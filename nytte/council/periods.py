@@ -113,3 +113,22 @@ def choices(kind: str, latest: date, count: int = 12) -> list[Period]:
     else:
         out = [year(y) for y in range(latest.year, latest.year - min(count, 5), -1)]
     return out
+
+
+def parse(text: str) -> Period:
+    """'2025' (a year), '2025-Q3' (a quarter) or '2025-09' (a month)."""
+    import re
+
+    t = text.strip().upper()
+    m = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|\d{2}))?", t)
+    if m:
+        y = int(m.group(1))
+        part = m.group(2)
+        if part is None:
+            return year(y)
+        if part.startswith("Q"):
+            return quarter(y, int(part[1]))
+        if 1 <= int(part) <= 12:
+            return month(y, int(part))
+    raise ValueError(f"Perioden '{text}' kendes ikke: skriv et år (2025), et kvartal "
+                     "(2025-Q3) eller en måned (2025-09).")

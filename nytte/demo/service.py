@@ -54,6 +54,12 @@ def fill_demo(
         for batch in iter_generate(scale, seed, munis, until=until):
             for key, n in load(conn, batch).items():
                 counts[key] = counts.get(key, 0) + n
+        if scale == "demo":  # the rest of the demo municipality's region, lightly
+            from nytte.demo.region import iter_region, region_codes
+
+            for batch in iter_region(seed, region_codes(conn), until=until):
+                for key, n in load(conn, batch).items():
+                    counts[key] = counts.get(key, 0) + n
     from nytte.demo.tasks import add_demo_tasks
 
     task_municipality = munis[0] if scale == "demo" else DEMO_MUNICIPALITY

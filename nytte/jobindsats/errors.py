@@ -27,3 +27,15 @@ class JobindsatsLayoutError(JobindsatsError):
 
 class JobindsatsImportError(JobindsatsError):
     """A CSV export that cannot be read; names the row and field."""
+
+
+class JobindsatsQueryError(JobindsatsError):
+    """HTTP 422: Jobindsats did not accept the query (a wrong hierarchy or value id).
+
+    Not a temporary failure: the message gives the API's cause and request id, which
+    STAR's support asks for."""
+
+    def __init__(self, message: str, code: str = "", cause: str = "",
+                 request_id: str = "") -> None:
+        super().__init__(message)
+        self.code, self.cause, self.request_id = code, cause, request_id

@@ -144,24 +144,52 @@ def _find_layout(columns: Sequence[str], *, where: str) -> _Layout:
 
 
 def observations_from_api(
-    payload: Mapping[str, object], resolver: AreaResolver, *, table: str
+    payload: Mapping[str, object], resolver: AreaResolver, *, table: str,
+    required: Sequence[str] = (),
 ) -> tuple[list[Observation], list[str]]:
     """Parse a ``data/{id}`` answer. Returns the observations and warnings (unknown areas).
 
-    Any value we cannot read raises JobindsatsLayoutError: a figure silently dropped
-    would be worse than keeping yesterday's data.
+    ``required`` names columns the query asked for (one per named hierarchy): a
+    missing one means the answer is not what we asked, and nothing is stored. Any
+    value we cannot read raises JobindsatsLayoutError: a figure silently dropped
+    would be worse than keeping yesterday's data. With ``*`` the API can repeat a
+    row: identical repeats are dropped, rows that disagree are refused.
     """
     columns = payload.get("columns")
     rows = payload.get("rows")
     if not isinstance(columns, list) or not isinstance(rows, list):
         raise JobindsatsLayoutError(f"Svaret for {table} mangler 'columns' eller 'rows'.")
     where = f"Jobindsats-tabellen {table}"
-    layout = _find_layout([str(c) for c in columns], where=where)
+    names = [str(c) for c in columns]
+    absent = [c for c in ("Periode", "Område", *required)
+              if _fold(c) not in {_fold(n) for n in names}]
+    if absent:
+        raise JobindsatsLayoutError(
+            f"{where}: tabellens opbygning er ændret; kolonnen {', '.join(absent)} mangler "
+            f"(fundet: {', '.join(names)}). Ingen tal er ændret.")
+    layout = _find_layout(names, where=where)
+    if required:  # the named columns, exactly (not a look-alike found by a substring)
+        folded = [_fold(n) for n in names]
+        layout = _Layout(area=folded.index(_fold("Område")),
+                         period=folded.index(_fold("Periode")),
+                         offer=next((folded.index(_fold(c)) for c in required
+                                     if _fold(c) != _fold("Område")), layout.offer),
+                         measures=layout.measures)
     out: list[Observation] = []
     warnings: list[str] = []
+    seen: dict[tuple[object, ...], tuple[object, ...]] = {}
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, list) or len(row) != len(columns):
             raise JobindsatsLayoutError(f"{where}, række {n}: har ikke {len(columns)} felter.")
+        key = tuple(row[i] for i in (layout.area, layout.period,
+                                     *(() if layout.offer is None else (layout.offer,))))
+        if key in seen:
+            if seen[key] != tuple(row):
+                raise JobindsatsLayoutError(
+                    f"{where}, række {n}: {', '.join(str(k) for k in key)} står to gange "
+                    "med forskellige tal. Ingen tal er ændret.")
+            continue  # an identical repeat
+        seen[key] = tuple(row)
         out.extend(_row_observations(row, n, layout, resolver, where, warnings,
                                      error=JobindsatsLayoutError))
     if not out:

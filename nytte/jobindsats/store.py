@@ -14,9 +14,18 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from nytte.access import requires
+from nytte.audit import record
+from nytte.auth import Principal, Role
 from nytte.core.data_version import Area, changed
 from nytte.db import session_scope
-from nytte.jobindsats.client import NYTTE_TABLE, JobindsatsClient, nytte_query
+from nytte.jobindsats.client import (
+    NYTTE_TABLE,
+    JobindsatsClient,
+    TableInfo,
+    choose_table,
+    plan_query,
+)
 from nytte.jobindsats.errors import JobindsatsError
 from nytte.jobindsats.parse import (
     MEASURES,
@@ -64,33 +73,61 @@ def _save(session: Session, obs: Sequence[Observation], *, table: str, source: s
     return len(obs)
 
 
-def _log(engine: Engine, source: str, result: FetchResult) -> None:
+def _log(engine: Engine, principal: Principal, action: str, source: str,
+         result: FetchResult) -> None:
+    """Record the attempt, and who made it, whether it succeeded or not."""
     with session_scope(engine) as session:
         session.add(JobindsatsFetch(source=source, ok=result.ok, rows=result.rows,
                                     latest_month=result.latest_month, message=result.message))
+        record(session, principal, action, "jobindsats", source[:60],
+               new={"source": source, "ok": result.ok, "rows": result.rows,
+                    "message": result.message[:500],
+                    "latest_month": (result.latest_month.isoformat()
+                                     if result.latest_month else None)})
 
 
-def fetch_from_api(engine: Engine, client: JobindsatsClient, months: int = 25) -> FetchResult:
-    """Fetch table y60c02 for every municipality; keep the old figures on any error."""
-    source = f"API v3 {NYTTE_TABLE}"
+def source_text(table: TableInfo) -> str:
+    """How a figure's source is shown, as jobindsats.dk shows it (fits 200 characters)."""
+    return (f"Jobindsats {table.table_id} ({table.table_name[:60]}); senest opdateret "
+            f"{table.update_latest or 'ukendt'}; næste opdatering "
+            f"{table.update_next or 'ukendt'}")
+
+
+@requires(Role.ADMIN, writes=True)
+def fetch_from_api(engine: Engine, principal: Principal, client: JobindsatsClient,
+                   months: int = 25) -> FetchResult:
+    """Fetch the nytteindsats figures for every municipality; keep the old figures on
+    any error. Administrators only: the figures are shown to every region.
+
+    The table is chosen from the API's own metadata (every benefit group), the query
+    names every hierarchy we rely on with value ids from the table's metadata, and an
+    answer without the columns we asked for stores nothing."""
+    source = "API v3"
     try:
-        payload = client.data(NYTTE_TABLE, nytte_query(months))
+        table, meta = choose_table(client)
+        source = source_text(table)
+        plan = plan_query(table, meta, months)
+        payload = client.data(table.table_id, plan.params)
         obs, warnings = observations_from_api(
-            payload, AreaResolver(municipality_names()), table=NYTTE_TABLE
+            payload, AreaResolver(municipality_names()), table=table.table_id,
+            required=[plan.area_column, plan.offer_column],
         )
         with session_scope(engine) as session:
-            n = _save(session, obs, table=NYTTE_TABLE, source=source)
+            n = _save(session, obs, table=table.table_id, source=source)
         latest = max(o.month for o in obs)
         note = f" {len(warnings)} ukendte områder sprunget over." if warnings else ""
-        result = FetchResult(True, f"Hentet {n} tal fra Jobindsats.{note}", n, latest)
+        result = FetchResult(True, f"Hentet {n} tal fra Jobindsats ({table.table_id}).{note}",
+                             n, latest)
     except JobindsatsError as exc:
         result = FetchResult(False, str(exc), 0, None)
-    _log(engine, source, result)
+    _log(engine, principal, "jobindsats_fetch", source, result)
     return result
 
 
-def import_csv(engine: Engine, content: bytes, filename: str) -> FetchResult:
-    """Import a jobindsats.dk CSV export, all or nothing."""
+@requires(Role.ADMIN, writes=True)
+def import_csv(engine: Engine, principal: Principal, content: bytes,
+               filename: str) -> FetchResult:
+    """Import a jobindsats.dk CSV export, all or nothing (administrators only)."""
     source = f"CSV {filename}"[:200]
     try:
         obs = observations_from_csv(content, AreaResolver(municipality_names()),
@@ -101,7 +138,7 @@ def import_csv(engine: Engine, content: bytes, filename: str) -> FetchResult:
                              max(o.month for o in obs))
     except JobindsatsError as exc:
         result = FetchResult(False, str(exc), 0, None)
-    _log(engine, source, result)
+    _log(engine, principal, "jobindsats_import", source, result)
     return result
 
 
@@ -114,6 +151,7 @@ class JobindsatsSeries:
     values: dict[tuple[str, date], int | None]  # None: suppressed by Jobindsats
     fetched_at: datetime | None
     last_attempt: JobindsatsFetch | None
+    source: str | None = None  # table id, last and next update of the shown figures
 
     @property
     def provisional_month(self) -> date | None:
@@ -138,7 +176,8 @@ def stored_series(
     if newest is None:
         return JobindsatsSeries([], [], {}, None, last)
     rows = session.execute(
-        select(obs.area, obs.municipality_code, obs.month, obs.value, obs.fetched_at)
+        select(obs.area, obs.municipality_code, obs.month, obs.value, obs.fetched_at,
+               obs.source)
         .where(obs.measure == measure, obs.offer == offer,
                (obs.municipality_code.in_(municipality_codes)) | (obs.area == NATIONAL))
         .order_by(obs.month)
@@ -149,6 +188,7 @@ def stored_series(
     values: dict[tuple[str, date], int | None] = {}
     areas: list[str] = []
     fetched: datetime | None = None
+    source: str | None = None
     for r in rows:
         if r.month not in keep:
             continue
@@ -157,6 +197,7 @@ def stored_series(
         if label not in areas:
             areas.append(label)
         values[(label, r.month)] = r.value
-        fetched = r.fetched_at if fetched is None else max(fetched, r.fetched_at)
+        if fetched is None or r.fetched_at >= fetched:
+            fetched, source = r.fetched_at, r.source
     areas.sort(key=lambda a: (a == NATIONAL, a))
-    return JobindsatsSeries(areas, months, values, fetched, last)
+    return JobindsatsSeries(areas, months, values, fetched, last, source)

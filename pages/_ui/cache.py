@@ -32,9 +32,10 @@ from nytte.core.data_version import Area, versions
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page
 from nytte.council.data_range import latest_attendance_day
-from nytte.council.exports import tables_xlsx
+from nytte.council.downloads import page_file
 from nytte.council.overview import Overview, UnitChoice, manager_overview, units_and_teams
-from nytte.council.pack import meeting_pack_pdf
+from nytte.council.regional import RegionalYear
+from nytte.council.review import regional_year
 from pages.common import db_session
 
 P = ParamSpec("P")
@@ -172,24 +173,24 @@ def latest_day() -> date | None:
         return latest_attendance_day(session)
 
 
+@cached(*COUNCIL_FIGURES, ttl=300, max_entries=10)
+def regional_year_of(principal: Principal, year_no: int) -> RegionalYear:
+    # The region's whole protected year: every period's view is cut from it, so no
+    # combination of periods, tables or downloads can recover a hidden count.
+    with db_session() as session:
+        return regional_year(session, principal, year_no)
+
+
 @cached(*COUNCIL_FIGURES, ttl=300, max_entries=50)
 def council(principal: Principal, start: date, end: date) -> CouncilPage:
     # The cached object holds protected (suppressed) tables only.
     with db_session() as session:
-        return council_page(session, principal, periods.Period(start, end))
+        return council_page(session, principal, periods.Period(start, end),
+                            regional=regional_year_of(principal, start.year))
 
 
 @cached(*COUNCIL_FIGURES, ttl=300, max_entries=20)
-def council_pack(principal: Principal, start: date, end: date) -> bytes:
-    return meeting_pack_pdf(council(principal, start, end))
-
-
-@cached(*COUNCIL_FIGURES, ttl=300, max_entries=20)
-def council_xlsx(
-    principal: Principal, start: date, end: date, kpi_keys: tuple[str, ...]
-) -> bytes:
-    page = council(principal, start, end)
-    sheets = list(page.review.tables())
-    if page.jobindsats.table is not None:
-        sheets.append(("Jobindsats: antal aktiverede", page.jobindsats.table))
-    return tables_xlsx(sheets, kpi_keys)
+def council_file(principal: Principal, start: date, end: date, fmt: str) -> bytes:
+    """The page's download in ``fmt`` (pdf, xlsx, csv): the same bytes as the command
+    ``nytte council export`` writes."""
+    return page_file(council(principal, start, end), fmt)
