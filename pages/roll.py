@@ -377,8 +377,10 @@ def render() -> None:
     team_id, _ = c2.selectbox(
         "Hold", team_options, format_func=lambda t: t[1], key=f"{PREFIX}:team:{unit.unit_id}"
     )
-    with db_session() as session:
-        opening = opening_day(session, principal, unit.unit_id, today)
+    opening = read_or_last(
+        f"roll_opening:{unit.unit_id}:{today.isoformat()}",
+        lambda session: opening_day(session, principal, unit.unit_id, today),
+    )
     day = c3.date_input(
         "Dato", value=opening.day, max_value=today, format="DD-MM-YYYY", key=f"{PREFIX}:day"
     )

@@ -35,6 +35,8 @@ def shared_pg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     url, name = create_pg_database()
     engine = _migrated_demo(url)
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
+    # Both replicas use the test database as its owner: allowed here, loudly.
+    monkeypatch.setenv("NYTTE_ALLOW_OWNER_DATABASE_ROLE", "1")
     monkeypatch.chdir(ROOT)
     st.cache_data.clear()
     st.cache_resource.clear()

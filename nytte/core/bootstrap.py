@@ -4,7 +4,8 @@
 session exists, so every unit of work on a nytte database carries the same steps;
 importing a module never installs anything.
 
-What it installs: the council's summary step (nytte.council.hooks). The council's
+What it installs: the data-version bump at commit (nytte.core.data_version), and
+the council's summary step (nytte.council.hooks). The council's
 figures are read from summary tables (council_attendance_month,
 council_referral_stats, council_enrolled_month). When a transaction writes
 attendance, referrals or participants through the ORM (a roll save, a corrected
@@ -24,7 +25,9 @@ def bootstrap() -> None:
     global _done
     if _done:
         return
+    from nytte.core import data_version
     from nytte.council.hooks import install_session_hooks
 
+    data_version.install_session_hooks()
     install_session_hooks()
     _done = True

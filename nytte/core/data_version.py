@@ -2,9 +2,12 @@
 
 A service that writes calls ``changed(session, Area.X)`` inside its own transaction;
 the area's counter in the ``data_version`` table goes up when (and only if) the
-transaction commits. Readers put ``versions(...)`` of the areas they depend on into
-their cache keys, so a cached figure is never served after a change that any
-process (any replica) committed. One invalidation per area, in the database, not in
+transaction commits. On a session the bump is the transaction's last statement (a
+``before_commit`` step installed by nytte.core.bootstrap): the counter's row is locked
+for a moment at commit, not for the whole save, so concurrent writers of one area
+wait microseconds for each other instead of a whole transaction. Readers put
+``versions(...)`` of the areas they depend on into their cache keys, so a cached
+figure is never served after a change that any process (any replica) committed. One invalidation per area, in the database, not in
 one process's memory."""
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, event, select, text, update
 from sqlalchemy.orm import Session
 
 from nytte.models.data_version import DataVersion
@@ -28,15 +31,43 @@ class Area(StrEnum):
     ORG = "org"  # units, teams, closing days
 
 
+PENDING = "nytte_changed_areas"
+_hooks_installed = False
+
+
 def changed(db: Session | Connection, *areas: Area) -> None:
     """Bump the areas' counters in the caller's transaction (sorted: no deadlocks).
 
-    It does not flush the session: the caller's own flush reports its conflicts."""
-    if isinstance(db, Session):
+    On a session the bump waits for the commit (see the module's docstring); it never
+    flushes the session, so the caller's own flush reports its conflicts."""
+    if isinstance(db, Session) and _hooks_installed:
+        db.info.setdefault(PENDING, set()).update(areas)
+    elif isinstance(db, Session):
         with db.no_autoflush:
-            _bump(db, areas)
+            _bump(db, tuple(areas))
     else:
-        _bump(db, areas)
+        _bump(db, tuple(areas))
+
+
+def _bump_pending(session: Session) -> None:
+    areas = session.info.pop(PENDING, None)
+    if areas:
+        with session.no_autoflush:
+            _bump(session, tuple(areas))
+
+
+def _forget_pending(session: Session, *_: object) -> None:
+    session.info.pop(PENDING, None)
+
+
+def install_session_hooks() -> None:
+    """Bump pending areas just before a session commits; a rollback forgets them."""
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    event.listen(Session, "before_commit", _bump_pending)
+    event.listen(Session, "after_rollback", _forget_pending)
+    _hooks_installed = True
 
 
 def _bump(db: Session | Connection, areas: tuple[Area, ...]) -> None:
