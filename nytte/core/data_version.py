@@ -7,8 +7,8 @@ transaction commits. On a session the bump is the transaction's last statement (
 for a moment at commit, not for the whole save, so concurrent writers of one area
 wait microseconds for each other instead of a whole transaction. Readers put
 ``versions(...)`` of the areas they depend on into their cache keys, so a cached
-figure is never served after a change that any process (any replica) committed. One invalidation per area, in the database, not in
-one process's memory."""
+figure is never served after a change that any process (any replica) committed. One
+invalidation per area, in the database, not in one process's memory."""
 
 from __future__ import annotations
 
