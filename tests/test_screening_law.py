@@ -431,9 +431,6 @@ def test_control_characters_in_any_text_field_are_refused(
     assert "Række 1" in err and "styretegn" in err
 
 
-@pytest.mark.xfail(reason="needs the 'trust' branch's privacy.py, where a labelled P-number "
-                          "is not taken for a CPR number; may need the lead's merge",
-                   strict=False)
 def test_a_labelled_p_number_in_the_description_is_not_a_cpr_number(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row = task(POST, description="Rydning af krat ved depotet, P-nr. 1003388497, "
