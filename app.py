@@ -221,8 +221,7 @@ def _menu(principal: Principal, demo: bool) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Nytte", page_icon=FAVICON, layout="wide")
-    _ROUTES.clear()
-    _ROUTES.update(_routes())
+    _ROUTES.update(_routes())  # the same keys every run: each run's pages replace the last
     # Every run routes every page (hidden: the menu below is the app's own), so the
     # URL a user opened is resolved before we know who they are.
     current = st.navigation(list(_ROUTES.values()), position="hidden")

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +180,11 @@ MIN_SECRET_BITS = 170.0
 PLACEHOLDER_WORDS = (
     "replace", "change", "secret", "example", "random", "character", "password",
     "placeholder", "cookie", "streamlit", "nytte", "hemmelig", "erstat", "adgangskode",
-    "tilfaeldig", "tilfældig", "xxxxx", "12345", "abcde", "qwerty", "<", ">",
+    "tilfaeldig", "tilfældig", "qwerty", "<", ">",
 )
+# Hand-typed runs ("xxxxxxxx", "12345678", "abcdefgh"): eight in a row. (Five would
+# also turn up in one generated hex secret in about ten thousand.)
+RUN_LENGTH = 8
 
 
 def secret_bits(secret: str) -> float:
@@ -192,10 +196,21 @@ def secret_bits(secret: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values()) * n
 
 
+def _has_run(text: str) -> bool:
+    """RUN_LENGTH characters repeated, or counting up by one ("12345678", "abcdefgh")."""
+    same = up = 1
+    for prev, cur in pairwise(text):
+        same = same + 1 if cur == prev else 1
+        up = up + 1 if ord(cur) == ord(prev) + 1 else 1
+        if same >= RUN_LENGTH or up >= RUN_LENGTH:
+            return True
+    return False
+
+
 def weak_secret_reason(secret: str) -> str | None:
     """Why ``secret`` is not fit to sign login cookies, or None when it is."""
     lowered = secret.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS):
+    if any(word in lowered for word in PLACEHOLDER_WORDS) or _has_run(lowered):
         return "er en pladsholder eller en hjemmelavet tekst"
     if len(secret) < MIN_SECRET_CHARS:
         return f"er for kort ({len(secret)} tegn; mindst {MIN_SECRET_CHARS})"

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
-from nytte.imports.cells import is_formula
+from nytte.io.cells import is_formula
 
 T = TypeVar("T")
 

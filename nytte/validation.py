@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-from nytte.imports.cells import has_control_characters
+from nytte.io.cells import has_control_characters
 from nytte.privacy import find_cpr_like
 
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import streamlit as st
 
-from nytte.attendance.definitions import definition
 from nytte.auth import Principal
+from nytte.kpis.attendance import definition
 from pages._ui import cache
 
 

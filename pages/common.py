@@ -218,7 +218,7 @@ def forget_deep_link() -> None:
 # --- file uploads -----------------------------------------------------------------------
 # Streamlit's uploader has fixed English text ("Upload", "… per file"); a Danish line
 # beside it says the same and the real limit. The limit is server.maxUploadSize in
-# .streamlit/config.toml, equal to the import reader's (nytte/imports/reader.py) and the
+# .streamlit/config.toml, equal to the import reader's (nytte/io/reader.py) and the
 # screening attachment's limit (tests/test_danish_ui.py checks that they agree).
 UPLOAD_LIMIT_MB = 5
 

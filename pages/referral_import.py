@@ -13,9 +13,9 @@ from nytte.auth import AccessDenied
 from nytte.exports import to_csv_bytes
 from nytte.formats import fmt_decimal, fmt_int
 from nytte.imports import ImportRejected
-from nytte.imports.errors import MAX_LISTED
-from nytte.imports.reader import DEFAULT_LIMITS, MB
 from nytte.imports.referrals import import_referrals
+from nytte.io.errors import MAX_LISTED
+from nytte.io.reader import DEFAULT_LIMITS, MB
 from nytte.textsafe import md_escape
 from pages.common import db_session, guard, upload_note
 

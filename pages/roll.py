@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from nytte.attendance.course_length import OK, OVER
-from nytte.attendance.definitions import definition
 from nytte.attendance.roll import (
     ABSENT,
     PRESENT,
@@ -29,6 +28,7 @@ from nytte.attendance.roll_import import import_paper_roll
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_int
+from nytte.kpis.attendance import definition
 from nytte.textsafe import md_escape
 from pages.common import db_session, guard, read_or_last
 

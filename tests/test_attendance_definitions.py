@@ -6,7 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from nytte.attendance.definitions import DEFINITIONS, definition
+from nytte.attendance.definitions import DEFINITIONS
+from nytte.kpis.attendance import definition
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("roll", "attendance_overview", "capacity", "referral_funnel", "absence_notices", "at_risk")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nytte.attendance.roll import RollError, read_roll
 from nytte.attendance.roll_import import import_paper_roll
-from nytte.imports.cells import parse_date
+from nytte.io.cells import parse_date
 from nytte.models import ABSENT, Attendance
 from tests.attendance_fixtures import CITY, DAY, coordinator, session, writable_demo
 

@@ -118,7 +118,7 @@ def test_a_roll_for_a_holiday_shows_why(app_db: str) -> None:
 def test_each_figure_is_explained_beside_it(app_db: str, page: str, key: str) -> None:
     """The registry's text sits beside the number: a metric's or a column's help, or a
     line under the chart or list; no row of «Definition» buttons."""
-    from nytte.attendance.definitions import definition
+    from nytte.kpis.attendance import definition
 
     at = open_page(Role.LEDER, page)
     assert not at.exception, [e.value for e in at.exception]

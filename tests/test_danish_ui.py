@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from nytte.imports.reader import DEFAULT_LIMITS, MB
+from nytte.io.reader import DEFAULT_LIMITS, MB
 from nytte.services.screening import MAX_ATTACHMENT_BYTES
 from pages.common import UPLOAD_LIMIT_MB
 

@@ -21,7 +21,7 @@ def test_attendance_registry_entries_carry_the_pages_text() -> None:
 def test_the_pages_read_one_text_per_figure() -> None:
     """A figure shown on both the attendance pages and the overview has one text:
     the registry's (Belægning is the overview's capacity_use)."""
-    from nytte.attendance.definitions import definition
+    from nytte.kpis.attendance import definition
 
     for page_key, registry in (("attendance_rate", "attendance_rate"),
                                ("hours_rate", "hours_rate"), ("places", "places"),

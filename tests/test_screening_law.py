@@ -2,9 +2,9 @@
 (``python -m nytte screen FILE --policy P [--on D] [--lookback N]``) as an outside
 reviewer runs them: a JSON list in, a verdict per task out.
 
-Each case names what a municipal lawyer would conclude and why (DOMAIN.md § 5-7,
+Each case names what a municipal lawyer would conclude and why (docs/domain.md § 5-7,
 docs/screening-law.md). The base task is KL's own good example (Copenhagen's nature
-care on Vestvolden, seed 001), which passes every rule under each rule set.
+care on Vestvolden), which passes every rule under each rule set.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role
 from nytte.exports import neutralise, to_csv_bytes
-from nytte.imports.cells import is_formula, parse_date, parse_decimal
+from nytte.io.cells import is_formula, parse_date, parse_decimal
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import AuditEvent, Referral

@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from nytte.imports.reader import MB
+from nytte.io.reader import MB
 from nytte.models import Participant
 from tests.server import running_app, wait_for_run
 from tests.test_trust_imports import BASE_ROWS, csv_bytes, with_cell

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role
 from nytte.imports import ImportRejected
-from nytte.imports.reader import MB
 from nytte.imports.referrals import import_referrals
+from nytte.io.reader import MB
 from nytte.models import AuditEvent, Participant, Referral
 from tests.trust_helpers import db_checksum, writable_copy
 

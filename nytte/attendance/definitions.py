@@ -146,14 +146,3 @@ _DEFS = (
 )
 
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in _DEFS}
-
-
-def definition(key: str, **params: object) -> Definition:
-    """The registry's definition of the figure ``key`` on the attendance pages;
-    ``params`` fill placeholders such as the stable rule."""
-    from nytte import kpis
-    from nytte.kpis.attendance import registry_key
-
-    kpi = kpis.get(registry_key(key))
-    text = kpi.definition.format(**params) if params else kpi.definition
-    return Definition(key, kpi.name, text, kpi.unit.value)

@@ -27,9 +27,9 @@ from nytte.attendance.roll import (
     unit_closing_days,
 )
 from nytte.auth import Principal, Role
-from nytte.imports.cells import as_text, normalise_case_ref, parse_date, parse_decimal
-from nytte.imports.errors import ImportRejected
-from nytte.imports.reader import MB, Limits, normalise_header, read_checked
+from nytte.io.cells import as_text, normalise_case_ref, parse_date, parse_decimal
+from nytte.io.errors import ImportRejected
+from nytte.io.reader import MB, Limits, normalise_header, read_checked
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, Referral
 from nytte.reference import code_labels
 
@@ -77,7 +77,7 @@ def _aliases() -> dict[str, str]:
 def parse_csv(data: bytes, reason_lookup: dict[str, str]) -> tuple[list[ImportRow], list[RowError]]:
     """Rows and row-level errors of an uploaded paper roll (nothing is looked up yet).
 
-    The file goes through the one hardened reader (nytte.imports.reader): size limit,
+    The file goes through the one hardened reader (nytte.io.reader): size limit,
     strict CSV, known columns only, clean text cells; numbers and dates are read the
     Danish way, case references normalised."""
     try:

@@ -18,9 +18,9 @@ from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
 from nytte.core.data_version import Area, changed
-from nytte.imports.cells import CellValue, as_text, normalise_case_ref, parse_date
-from nytte.imports.errors import ImportRejected
-from nytte.imports.reader import normalise_header, read_checked
+from nytte.io.cells import CellValue, as_text, normalise_case_ref, parse_date
+from nytte.io.errors import ImportRejected
+from nytte.io.reader import normalise_header, read_checked
 from nytte.models import Participant, Referral
 from nytte.models.council import ExitFollowUp
 

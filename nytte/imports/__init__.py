@@ -1,12 +1,8 @@
-"""Imports from files (CSV, Excel): a reusable reading and validation layer.
+"""Imports of people data from the case system (the referral import).
 
-`reader.read_table` turns uploaded bytes into rows with their row numbers, after
-refusing what must never be parsed (too large, zip bombs, not a workbook, binary or
-UTF-16 text). `cells` parses Danish cell values (decimal comma, dd-mm-yyyy) and
-refuses formulas. A concrete import (e.g. `referrals`) validates each row with a
-pydantic model and writes everything in one transaction, or nothing.
-Every problem is an `ImportProblem` naming the row and the field, in Danish."""
+The reading layer every file import shares (size limits, strict CSV, Danish cells,
+row-level problems) is nytte/io/reader.py, cells.py and errors.py."""
 
-from nytte.imports.errors import ImportProblem, ImportRejected
+from nytte.io.errors import ImportProblem, ImportRejected
 
 __all__ = ["ImportProblem", "ImportRejected"]

@@ -25,7 +25,7 @@ from nytte.audit import record
 from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
 from nytte.core.data_version import Area, changed
-from nytte.imports.cells import (
+from nytte.io.cells import (
     CellValue,
     as_text,
     normalise_case_ref,
@@ -33,8 +33,8 @@ from nytte.imports.cells import (
     parse_decimal,
     parse_int,
 )
-from nytte.imports.errors import ImportProblem, ImportRejected
-from nytte.imports.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
+from nytte.io.errors import ImportProblem, ImportRejected
+from nytte.io.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
 from nytte.models import Participant, Referral, Team, Unit
 from nytte.privacy import find_cpr_like
 from nytte.reference import code_labels, codes_valid_on

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from nytte.imports.errors import ImportRejected
-from nytte.imports.reader import MB, Limits, csv_records
+from nytte.io.errors import ImportRejected
+from nytte.io.reader import MB, Limits, csv_records
 from nytte.jobindsats.errors import JobindsatsImportError, JobindsatsLayoutError
 from nytte.jobindsats.periods import parse_period
 

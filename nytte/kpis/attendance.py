@@ -10,7 +10,7 @@ registered as ``enrolled_on_day``."""
 
 from __future__ import annotations
 
-from nytte.attendance.definitions import DEFINITIONS
+from nytte.attendance.definitions import DEFINITIONS, Definition
 from nytte.kpis.model import KPI, Unit
 
 RENAMED = {"enrolled": "enrolled_on_day", "occupancy": "capacity_use"}
@@ -34,3 +34,13 @@ KPIS = [
     )
     for d in DEFINITIONS.values()
 ]
+
+
+def definition(key: str, **params: object) -> Definition:
+    """The registry's definition of the figure ``key`` on the attendance pages;
+    ``params`` fill placeholders such as the stable rule."""
+    from nytte import kpis
+
+    kpi = kpis.get(registry_key(key))
+    text = kpi.definition.format(**params) if params else kpi.definition
+    return Definition(key, kpi.name, text, kpi.unit.value)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nytte.imports.errors import ImportRejected
-from nytte.imports.reader import (
+from nytte.io.errors import ImportRejected
+from nytte.io.reader import (
     MB,
     Limits,
     Table,
@@ -51,7 +51,7 @@ class BatchFileError(ValueError):
         self.problems = problems
 
 
-# The one hardened reader (nytte.imports.reader) with this file's sizes: a task list
+# The one hardened reader (nytte.io.reader) with this file's sizes: a task list
 # may be long, and a description longer than a spreadsheet cell of a roll.
 LIMITS = Limits(max_bytes=20 * MB, max_rows=MAX_ROWS, max_columns=len(FIELDS) + 5,
                 max_cell_chars=4000)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from nytte.formats import fmt_date
-from nytte.imports.cells import has_control_characters
+from nytte.io.cells import has_control_characters
 from nytte.privacy import PersonalDataError, ensure_no_cpr
 from nytte.screening.criteria import ConsultationFacts
 from nytte.screening.documents import ConsultationRecord

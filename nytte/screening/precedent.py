@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.core import clock
-from nytte.imports.errors import ImportRejected
-from nytte.imports.reader import MB, Limits, read_json
+from nytte.io.errors import ImportRejected
+from nytte.io.reader import MB, Limits, read_json
 from nytte.privacy import ensure_no_cpr
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from nytte.core import clock
 from nytte.formats import fmt_date
-from nytte.imports.cells import has_control_characters
+from nytte.io.cells import has_control_characters
 from nytte.privacy import PersonalDataError, ensure_no_cpr
 from nytte.screening.vocabulary import (
     ANSWERS,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from nytte.formats import fmt_decimal
-from nytte.imports.cells import CellValue, as_text, has_control_characters, is_formula
-from nytte.imports.errors import ImportProblem, ImportRejected
+from nytte.io.cells import CellValue, as_text, has_control_characters, is_formula
+from nytte.io.errors import ImportProblem, ImportRejected
 from nytte.privacy import find_cpr_like
 
 MB = 1024 * 1024
