@@ -142,12 +142,13 @@ def test_hostile_values_never_become_markdown(
 def _screening_with_decision(principal: Principal, task_id: int, screening_id: int) -> Any:
     from streamlit.testing.v1 import AppTest
 
-    from pages.screening import CURRENT
+    from pages.screening import CURRENT, PENDING
     from tests.trust_helpers import PRINCIPAL_KEY, _render_page
 
     at = AppTest.from_function(_render_page, args=("pages.screening",), default_timeout=60)
     at.session_state[PRINCIPAL_KEY] = principal
     at.session_state[CURRENT] = (task_id, screening_id)
+    at.session_state[PENDING] = task_id  # the task chosen in the list: its decision shows
     at.run()
     labels = " ".join(_sources(at))
     assert "Besluttet af" in labels and "tilkendegivelse" in labels, labels[:500]
