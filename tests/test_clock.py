@@ -53,3 +53,21 @@ def test_no_module_reads_the_system_date_itself() -> None:
     offenders += [f"app.py: {ln}" for ln in (ROOT / "app.py").read_text().splitlines()
                   if SYSTEM_DATE.search(ln)]
     assert offenders == []
+
+
+def test_a_danish_day_starts_before_midnight_utc() -> None:
+    # Stored timestamps are naive UTC: the Danish day begins an hour (winter) or two
+    # (summer) before UTC midnight, and day filters must compare with that moment.
+    assert clock.stored_start_of_day(date(2026, 1, 1)) == datetime(2025, 12, 31, 23, 0)
+    assert clock.stored_start_of_day(date(2026, 7, 1)) == datetime(2026, 6, 30, 22, 0)
+
+
+@pytest.mark.parametrize("hour", [0, 12, 23])
+def test_the_fixed_date_holds_at_any_hour(monkeypatch: pytest.MonkeyPatch, hour: int) -> None:
+    monkeypatch.setenv("NYTTE_TODAY", "2026-11-23")
+    monkeypatch.setattr(clock, "_wall_clock",
+                        lambda: datetime(2026, 11, 29, hour, 30, tzinfo=clock.DANISH_TIME))
+    assert clock.today() == date(2026, 11, 23)
+    stored = clock.utcnow_naive()
+    assert clock.stored_start_of_day(date(2026, 11, 23)) <= stored
+    assert stored < clock.stored_start_of_day(date(2026, 11, 24))

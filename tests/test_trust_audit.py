@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -101,6 +101,24 @@ def test_search_by_who_what_entity_and_period(demo_sqlite: Engine, tmp_path: Pat
             assert all(e.actor == "demo-screening" for e in older)
             # LIKE wildcards typed by the user are data, not patterns.
             assert search_audit(s, ADMIN, AuditFilter(actor="%")) == []
+
+
+@pytest.mark.parametrize("hour", [0, 23])
+def test_todays_events_are_found_at_any_hour_of_the_danish_day(
+        empty_engine: Engine, monkeypatch: pytest.MonkeyPatch, hour: int) -> None:
+    # Half past midnight in Denmark is still yesterday in UTC, the stored form.
+    monkeypatch.setattr(clock, "_wall_clock",
+                        lambda: datetime(2026, 11, 23, hour, 30, tzinfo=clock.DANISH_TIME))
+    with Session(empty_engine) as s, s.begin():
+        record(s, ADMIN, "roll", "attendance", 5)
+    today = clock.today()
+    with Session(empty_engine) as s:
+        todays = search_audit(s, ADMIN, AuditFilter(date_from=today, date_to=today))
+        assert [e.action for e in todays] == ["roll"]
+        before = today - timedelta(days=1)
+        assert search_audit(s, ADMIN, AuditFilter(date_from=before, date_to=before)) == []
+        after = today + timedelta(days=1)
+        assert search_audit(s, ADMIN, AuditFilter(date_from=after, date_to=after)) == []
 
 
 def test_audit_search_export_is_neutralised_and_audited(demo_sqlite: Engine,

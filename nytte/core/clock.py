@@ -34,11 +34,17 @@ def _env_today() -> date | None:
         raise ClockError(f"{ENV_VAR}={raw!r} er ikke en dato på formen ÅÅÅÅ-MM-DD.") from exc
 
 
+def _wall_clock() -> datetime:
+    """The real moment in Danish time; the one place the system clock is read (a test
+    replaces it to run at a chosen time of day, e.g. just after midnight)."""
+    return datetime.now(DANISH_TIME)
+
+
 def now() -> datetime:
     """The current moment in Danish time (timezone-aware).
 
     With the date fixed, the wall-clock time of day is kept on that date."""
-    real = datetime.now(DANISH_TIME)
+    real = _wall_clock()
     fixed = _override or _env_today()
     if fixed is None:
         return real
@@ -65,6 +71,12 @@ def to_danish(value: datetime) -> datetime:
 def start_of_day(day: date) -> datetime:
     """Midnight of a Danish day, timezone-aware."""
     return datetime.combine(day, time(0), tzinfo=DANISH_TIME)
+
+
+def stored_start_of_day(day: date) -> datetime:
+    """Midnight of a Danish day in the stored form (naive UTC), for comparing with
+    timestamp columns: a Danish day starts at 22:00 or 23:00 UTC the day before."""
+    return start_of_day(day).astimezone(UTC).replace(tzinfo=None)
 
 
 @contextmanager

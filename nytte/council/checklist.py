@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from nytte.core import clock
 from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
 from nytte.formats import fmt_pct
 from nytte.models import AuditEvent, Consultation, Referral, Screening, Task, Unit
@@ -47,11 +48,12 @@ def _approved_tasks(session: Session, code: str, on: date,
     """(task id, description, professional area, screening id) of tasks approved by
     their newest screening decided on or before ``on`` (and on or after ``since``)."""
     latest = latest_screenings().subquery()
-    hi = on + timedelta(days=1)
+    # Danish days, compared with timestamps stored as UTC.
+    hi = clock.stored_start_of_day(on + timedelta(days=1))
     conds = [Task.municipality_code == code, Screening.verdict == APPROVE,
              Screening.decided_at < hi]
     if since is not None:
-        conds.append(Screening.decided_at >= since)
+        conds.append(Screening.decided_at >= clock.stored_start_of_day(since))
     rows = session.execute(
         select(Task.id, Task.description, Task.professional_area, Screening.id)
         .join(Screening, Screening.task_id == Task.id)
@@ -134,14 +136,15 @@ def strategy_checklist(session: Session, code: str, on: date, *,
         select(func.max(AuditEvent.occurred_at)).where(
             AuditEvent.action == EVALUATION_ACTION,
             AuditEvent.municipality_code == code,
-            AuditEvent.occurred_at >= since,
+            AuditEvent.occurred_at >= clock.stored_start_of_day(since),
         )
     )
     if evaluated_by:
         status, evidence = Status.MET, evaluated_by
     else:
         status = Status.MET if evaluated else Status.NOT_MET
-        evidence = (f"Seneste årlige evaluering dannet {evaluated:%d-%m-%Y}." if evaluated
+        evidence = (f"Seneste årlige evaluering dannet {clock.to_danish(evaluated):%d-%m-%Y}."
+                    if evaluated
                     else "Ingen årlig evaluering dannet i Nytte de seneste 12 måneder.")
     items.append(ChecklistItem(
         "yearly_evaluation", "Årlig evaluering",

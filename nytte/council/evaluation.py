@@ -74,9 +74,11 @@ def task_portfolio(session: Session, code: str, until: date,
     up to ``until`` (and from ``since``: the evaluated year's decisions only, the same
     tasks as the key figures' approved and rejected)."""
     latest = latest_screenings().subquery()
-    conds = [Task.municipality_code == code, Screening.decided_at < until + timedelta(days=1)]
+    # Danish days, compared with timestamps stored as UTC.
+    conds = [Task.municipality_code == code,
+             Screening.decided_at < clock.stored_start_of_day(until + timedelta(days=1))]
     if since is not None:
-        conds.append(Screening.decided_at >= since)
+        conds.append(Screening.decided_at >= clock.stored_start_of_day(since))
     rows = session.execute(
         select(Task.professional_area, Screening.verdict, func.count())
         .join(Screening, Screening.task_id == Task.id)

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from nytte.core import clock
 from nytte.council.periods import Period
 from nytte.models import (
     ABSENT,
@@ -205,8 +206,9 @@ def task_counts(session: Session, unit_ids: list[int], period: Period) -> tuple[
         .join(Task, Task.id == Screening.task_id)
         .where(Task.unit_id.in_(unit_ids))
     )
-    lo = period.start
-    hi = date.fromordinal(period.end.toordinal() + 1)
+    # The period's Danish days, compared with timestamps stored as UTC.
+    lo = clock.stored_start_of_day(period.start)
+    hi = clock.stored_start_of_day(date.fromordinal(period.end.toordinal() + 1))
     decided = base.where(Screening.decided_at >= lo, Screening.decided_at < hi).subquery()
     approved = session.scalar(
         select(func.count()).select_from(decided).where(decided.c.verdict == APPROVE)

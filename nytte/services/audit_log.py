@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -85,9 +85,10 @@ def search_audit(
         person = _participant_by_case_ref(session, principal, flt.case_ref)
         stmt = stmt.where(AuditEvent.participant_id == person.id)
     if flt.date_from is not None:
-        stmt = stmt.where(AuditEvent.occurred_at >= datetime.combine(flt.date_from, time()))
+        # The user means Danish days; timestamps are stored as UTC.
+        stmt = stmt.where(AuditEvent.occurred_at >= clock.stored_start_of_day(flt.date_from))
     if flt.date_to is not None:
-        end = datetime.combine(flt.date_to + timedelta(days=1), time())
+        end = clock.stored_start_of_day(flt.date_to + timedelta(days=1))
         stmt = stmt.where(AuditEvent.occurred_at < end)
     stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
     return [

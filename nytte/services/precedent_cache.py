@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nytte.core import clock
 from nytte.models import PrecedentImport, Screening, Task
 from nytte.screening.precedent import PrecedentDecision, PrecedentIndex, Similar
 
@@ -52,7 +53,7 @@ def decision_from_row(municipality_code: str, s: Screening) -> PrecedentDecision
         verdict=s.verdict,
         reasons=deciding_reasons(s.criteria or []),
         ruleset_id=s.ruleset_id,
-        decided_at=s.decided_at.date().isoformat(),
+        decided_at=clock.to_danish(s.decided_at).date().isoformat(),
         criteria=list(s.criteria or []),
     )
 
@@ -118,7 +119,8 @@ def _light(session: Session, muni: str, ids: list[int] | None = None
     decisions = [
         PrecedentDecision(ref=screening_ref(muni, r.task_id, r.version), municipality_code=muni,
                           title=r.title, description=r.description, verdict=r.verdict,
-                          ruleset_id=r.ruleset_id, decided_at=r.decided_at.date().isoformat())
+                          ruleset_id=r.ruleset_id,
+                          decided_at=clock.to_danish(r.decided_at).date().isoformat())
         for r in rows
     ]
     return light, decisions
