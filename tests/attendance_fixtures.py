@@ -7,17 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role, demo_principal
-from nytte.db import make_engine, session_factory
-from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
-from tests.conftest import create_pg_database, drop_pg_database
+from nytte.db import session_factory
+from tests.trust_helpers import writable_copy
 
 DAY = date(2026, 11, 23)  # the Monday after the demo data ends: nobody registered yet
 CITY = 2  # Citykorpset
@@ -28,21 +25,11 @@ SERVICE = 1  # Service++
 def writable_demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("att") / "w.db"
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        fill_demo(engine, "demo", seed=1)
+    """A private copy of the demo database on each backend, for this module's writes."""
+    name = "demo_sqlite" if request.param == "sqlite" else "demo_pg"
+    demo: Engine = request.getfixturevalue(name)
+    with writable_copy(demo, tmp_path_factory.mktemp("att")) as engine:
         yield engine
-        engine.dispose()
-        return
-    url, name = create_pg_database()
-    engine = make_engine(url)
-    upgrade(engine)
-    fill_demo(engine, "demo", seed=1)
-    yield engine
-    engine.dispose()
-    drop_pg_database(name)
 
 
 @pytest.fixture

@@ -19,21 +19,21 @@ from sqlalchemy import Engine
 
 from nytte.auth import Role
 from nytte.core.data_version import Area, versions
-from nytte.db import dispose_engines, session_scope
+from nytte.db import dispose_engines, make_engine, session_scope
 from tests.apptest_helpers import open_page
-from tests.conftest import _migrated_demo, create_pg_database, drop_pg_database
+from tests.conftest import clone_pg_database, drop_pg_database
 from tests.replica_scenarios import ROLL_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def shared_pg(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def shared_pg(demo_pg: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """One writable PostgreSQL database with the demo data, seen by both replicas."""
     import streamlit as st
 
-    url, name = create_pg_database()
-    engine = _migrated_demo(url)
+    url, name = clone_pg_database(str(demo_pg.url.database))
+    engine = make_engine(url)
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     # Both replicas use the test database as its owner: allowed here, loudly.
     monkeypatch.setenv("NYTTE_ALLOW_OWNER_DATABASE_ROLE", "1")

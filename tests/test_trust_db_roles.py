@@ -24,10 +24,14 @@ from nytte.auth import Principal, Role
 from nytte.config import ConfigError
 from nytte.db import make_engine
 from nytte.db_roles import check_app_role
-from nytte.demo.service import fill_demo
 from nytte.migrate import upgrade
 from nytte.models import Attendance, AuditEvent, ClosingDay, Task
-from tests.conftest import PG_ADMIN_URL, ROOT, create_pg_database, drop_pg_database
+from tests.conftest import (
+    PG_ADMIN_URL,
+    ROOT,
+    clone_pg_database,
+    drop_pg_database,
+)
 
 ADMIN = Principal("a", "A", Role.ADMIN, "0253")
 
@@ -39,14 +43,14 @@ def _admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def roles() -> Iterator[tuple[Engine, Engine, str, str]]:
-    """(owner engine, app engine, owner URL, app URL) of a fresh demo database."""
-    owner_url, name = create_pg_database()
+def roles(demo_pg: Engine) -> Iterator[tuple[Engine, Engine, str, str]]:
+    """(owner engine, app engine, owner URL, app URL) of a private copy of the demo
+    database; migrating it again with the app role grants that role (as `make migrate`)."""
+    owner_url, name = clone_pg_database(str(demo_pg.url.database))
     role = f"nytte_app_{uuid.uuid4().hex[:8]}"
     _admin(f'CREATE ROLE "{role}" LOGIN')
     owner = make_engine(owner_url)
     upgrade(owner, app_role=role)
-    fill_demo(owner, "demo", seed=1)
     app_url = make_url(owner_url).set(username=role).render_as_string(hide_password=False)
     app = make_engine(app_url)
     try:

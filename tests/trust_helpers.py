@@ -25,7 +25,8 @@ PRINCIPAL_KEY = "nytte_principal"
 
 @contextmanager
 def writable_copy(demo: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """A private copy of the demo database (SQLite file copy, or a new PG database)."""
+    """A private copy of the demo database (SQLite file copy, or a PG database cloned
+    from it as a template)."""
     if demo.dialect.name == "sqlite":
         src = Path(str(demo.url.database))
         dst = tmp_path / "copy.db"
@@ -36,10 +37,10 @@ def writable_copy(demo: Engine, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    from tests.conftest import _migrated_demo, create_pg_database, drop_pg_database
+    from tests.conftest import clone_pg_database, drop_pg_database
 
-    url, name = create_pg_database()
-    engine = _migrated_demo(url)
+    url, name = clone_pg_database(str(demo.url.database))
+    engine = make_engine(url)
     try:
         yield engine
     finally:
