@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from nytte.council.checklist import Status, strategy_checklist
@@ -76,3 +76,32 @@ def test_evaluation_lists_the_task_portfolio(empty_engine: Engine) -> None:
     sheet = load_workbook(io.BytesIO(files.xlsx))["Opgaver"]
     rows = {r[0].value: [c.value for c in r[1:]] for r in sheet.iter_rows(min_row=2)}
     assert rows == {"Teknik og miljø": [2, 0, 0], "Omsorg og pleje": [0, 0, 1]}
+
+
+def test_consultation_counts_only_when_every_representative_was_heard(
+        empty_engine: Engine) -> None:
+    from nytte.council.metrics import consultation_documented
+
+    with Session(empty_engine) as s, s.begin():
+        _task(s, "Strandrensning", "Ekstra rengøring af stranden og p-pladserne efter "
+              "sæsonen, ud over det normerede niveau.", "teknik_miljoe", "approve", True)
+        # A second occupational group's representative has not been heard yet.
+        sc = s.scalars(select(Screening)).one()
+        s.add(Consultation(screening_id=sc.id, level="tr_p", representative="TR, 3F",
+                           outcome="pending"))
+    with session_scope(empty_engine) as s:
+        items = {i.key: i for i in strategy_checklist(s, "0253", ON)}
+        heard = s.scalar(select(func.count(Screening.id)).where(
+            consultation_documented(Screening.id)))
+    assert items["consultation"].status is Status.NOT_MET
+    assert items["consultation"].evidence.startswith("0 af 1")
+    assert heard == 0
+    with Session(empty_engine) as s, s.begin():
+        _task(s, "Cykelværksted", "Klargøring af efterladte cykler til genbrug i "
+              "værkstedet på enheden.", "butik_lager_service", "approve", True)
+        sc = s.scalars(select(Screening).order_by(Screening.id.desc()).limit(1)).one()
+        s.add(Consultation(screening_id=sc.id, level="tr_p", representative="TR, 3F",
+                           outcome="agree", consulted_on=date(2025, 2, 21)))
+    with session_scope(empty_engine) as s:
+        items = {i.key: i for i in strategy_checklist(s, "0253", ON)}
+    assert items["consultation"].evidence.startswith("1 af 2")  # both heard on the second

@@ -9,30 +9,28 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, make_engine, session_scope
-from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
+from nytte.db import dispose_engines, session_scope
 from nytte.models import AuditEvent
 from tests.apptest_helpers import open_page
+from tests.trust_helpers import writable_copy
 
 
 @pytest.fixture
-def own_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def own_demo(demo_sqlite: Engine, tmp_path: Path,
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """A demo database of this test's own: the page writes an audit event."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
-    upgrade(engine)
-    fill_demo(engine, "demo", seed=1)
-    monkeypatch.setenv("NYTTE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     import streamlit as st
 
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield engine
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    dispose_engines()
-    engine.dispose()
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        monkeypatch.setenv("NYTTE_DATABASE_URL",
+                           engine.url.render_as_string(hide_password=False))
+        monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        yield engine
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        dispose_engines()
 
 
 def test_drill_down_and_yearly_evaluation(own_demo: Engine) -> None:

@@ -13,10 +13,8 @@ from playwright.sync_api import Page
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from nytte.db import make_engine
-from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
 from tests.server import running_app, wait_for_run
+from tests.trust_helpers import writable_copy
 
 pytestmark = pytest.mark.browser
 
@@ -24,13 +22,10 @@ TITLE = "Klargøring af træpaller <b>til</b> genbrug"
 
 
 @pytest.fixture
-def fresh_demo(tmp_path: Path) -> Iterator[Engine]:
+def fresh_demo(demo_sqlite: Engine, tmp_path: Path) -> Iterator[Engine]:
     """A demo database of this test's own: the test writes decisions into it."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'browser.db'}")
-    upgrade(engine)
-    fill_demo(engine, "demo", seed=1)
-    yield engine
-    engine.dispose()
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        yield engine
 
 
 def choose(page: Page, label: str, option: str, scope: str = "body") -> None:

@@ -7,29 +7,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import Role
 from nytte.db import dispose_engines, make_engine
-from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
 from nytte.models import MunicipalPolicy, Screening, Task
 from nytte.services.screening_demo import screen_demo_tasks
 from tests.apptest_helpers import open_page
+from tests.trust_helpers import writable_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def own_db(demo_sqlite: Engine, tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A demo database of this test's own (the pages write to it)."""
-    url = f"sqlite:///{tmp_path / 'pages.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    fill_demo(engine, "demo", seed=1)
-    screen_demo_tasks(engine, "0253")
-    engine.dispose()
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        url = engine.url.render_as_string(hide_password=False)
+        screen_demo_tasks(engine, "0253")
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     import streamlit as st

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nytte.core import clock
-from nytte.council.metrics import APPROVE, DOCUMENTED_OUTCOMES, latest_screenings
+from nytte.council.metrics import APPROVE, consultation_documented, latest_screenings
 from nytte.formats import fmt_pct
-from nytte.models import AuditEvent, Consultation, Referral, Screening, Task, Unit
+from nytte.models import AuditEvent, Referral, Screening, Task, Unit
 from nytte.suppression import is_primary
 
 MIN_DESCRIPTION_CHARS = 40
@@ -117,11 +117,8 @@ def strategy_checklist(session: Session, code: str, on: date, *,
     documented = 0
     if screening_ids:
         documented = session.scalar(
-            select(func.count(func.distinct(Consultation.screening_id))).where(
-                Consultation.screening_id.in_(screening_ids),
-                Consultation.outcome.in_(DOCUMENTED_OUTCOMES),
-                or_(Consultation.consulted_on.is_not(None), Consultation.informed.is_(True)),
-            )
+            select(func.count(Screening.id)).where(
+                Screening.id.in_(screening_ids), consultation_documented(Screening.id))
         ) or 0
     items.append(ChecklistItem(
         "consultation", "TR-høring dokumenteret for hver opgave",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from nytte.core import clock
 from nytte.council.periods import Period
@@ -34,6 +34,21 @@ JOB_OR_EDUCATION = ("job", "education")
 UNEXCUSED = "unexcused"
 APPROVE, REJECT = "approve", "reject"
 DOCUMENTED_OUTCOMES = ("agree", "disagree", "comments", "informed")
+
+
+def _heard() -> ColumnElement[bool]:
+    """One representative's consultation is documented: an outcome on record, and a
+    date it took place (or, after July 2025, that the representative was informed)."""
+    return and_(Consultation.outcome.in_(DOCUMENTED_OUTCOMES),
+                or_(Consultation.consulted_on.is_not(None), Consultation.informed.is_(True)))
+
+
+def consultation_documented(screening_id: ColumnElement[int] | InstrumentedAttribute[int],
+                            ) -> ColumnElement[bool]:
+    """A screening's consultation is documented when every representative on it (one
+    per occupational group) was heard: at least one row, and none left undocumented."""
+    of_it = Consultation.screening_id == screening_id
+    return and_(exists().where(of_it), ~exists().where(of_it, ~_heard()))
 
 
 @dataclass(frozen=True)
@@ -216,11 +231,7 @@ def task_counts(session: Session, unit_ids: list[int], period: Period) -> tuple[
     rejected = session.scalar(
         select(func.count()).select_from(decided).where(decided.c.verdict == REJECT)
     ) or 0
-    documented = exists().where(
-        Consultation.screening_id == Screening.id,
-        Consultation.outcome.in_(DOCUMENTED_OUTCOMES),
-        or_(Consultation.consulted_on.is_not(None), Consultation.informed.is_(True)),
-    )
+    documented = consultation_documented(Screening.id)
     missing = session.scalar(
         select(func.count()).select_from(
             base.where(Screening.verdict == APPROVE, Screening.decided_at < hi, ~documented)
