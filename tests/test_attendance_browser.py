@@ -307,6 +307,14 @@ def test_on_a_sunday_a_team_leader_registers_fridays_roll_on_a_phone(
         # Nothing needs a wider screen than the phone's.
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width
+        # The title stays whole on a phone: one line, not a word broken in two.
+        title_lines = page.evaluate(
+            "() => { const h = [...document.querySelectorAll('h1')]"
+            ".find(e => e.innerText.includes('Morgenregistrering'));"
+            " const r = document.createRange(); r.selectNodeContents(h);"
+            " return new Set([...r.getClientRects()].filter(x => x.width > 0)"
+            ".map(x => Math.round(x.bottom))).size; }")
+        assert title_lines == 1, title_lines
         _register(page, clicks, ABSENT_NAMES, timer_column_x=290)
         elapsed = time.monotonic() - started
         page.screenshot(path=str(tmp_path / "roll25-phone.png"))
