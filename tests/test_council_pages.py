@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, make_engine, session_scope
+from nytte.db import make_engine, session_scope
 from nytte.demo.service import fill_demo
 from nytte.migrate import upgrade
 from nytte.models import AuditEvent
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 
 
 @pytest.fixture
@@ -22,16 +22,8 @@ def own_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine
     engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
     upgrade(engine)
     fill_demo(engine, "demo", seed=1)
-    monkeypatch.setenv("NYTTE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield engine
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    dispose_engines()
+    with app_reading(engine.url.render_as_string(hide_password=False), monkeypatch):
+        yield engine
     engine.dispose()
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, make_engine
+from nytte.db import make_engine
 from nytte.demo.service import fill_demo
 from nytte.migrate import upgrade
 from nytte.models import MunicipalPolicy, Screening, Task
 from nytte.services.screening_demo import screen_demo_tasks
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,14 +30,8 @@ def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     fill_demo(engine, "demo", seed=1)
     screen_demo_tasks(engine, "0253")
     engine.dispose()
-    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
-    monkeypatch.chdir(ROOT)
-    import streamlit as st
-
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    dispose_engines()
+    with app_reading(url, monkeypatch):
+        yield url
 
 
 def test_empty_form_is_refused_with_named_fields_and_nothing_saved(own_db: str) -> None:
