@@ -7,7 +7,6 @@ refused at its last row (nothing written), and a full import (one transaction)."
 
 from __future__ import annotations
 
-import io
 import sys
 import tempfile
 import time
@@ -16,7 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import openpyxl
 from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role
@@ -24,6 +22,7 @@ from nytte.db import make_engine
 from nytte.demo.service import fill_demo
 from nytte.imports import ImportRejected
 from nytte.imports.referrals import import_referrals
+from nytte.io.workbook import workbook_bytes
 from nytte.migrate import upgrade
 
 HEADER = ["sagsnr", "ydelsesgruppe", "visitationsgruppe", "køn", "fødselsår", "enhed", "hold",
@@ -49,15 +48,7 @@ def as_csv(data: list[list[str]]) -> bytes:
 
 
 def as_xlsx(data: list[list[str]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(HEADER)
-    for r in data:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(HEADER, data)
 
 
 def main(argv: list[str] | None = None) -> int:

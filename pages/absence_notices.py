@@ -14,7 +14,7 @@ from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal, fmt_int
 from nytte.textsafe import md_escape
 from pages._ui import cache
-from pages.attendance_data import definition_note, period_filter, unit_filter
+from pages.attendance_data import definition_note, unit_and_period
 from pages.common import db_session, guard
 
 
@@ -35,11 +35,7 @@ def render() -> None:
     st.title("Fraværsmeddelelser")
     st.info(DISCLAIMER)
     today = clock.today()
-    c1, c2 = st.columns(2)
-    with c1:
-        unit_id = unit_filter(principal, "fravaer:unit")
-    with c2:
-        start, end = period_filter("fravaer:period", 30, today)
+    unit_id, start, end = unit_and_period(principal, "fravaer", 30, today)
     judged = st.checkbox(
         "Medtag »Syg (meldt efter mødetid)« (rådgiveren vurderer)", key="fravaer:judged"
     )
@@ -68,30 +64,20 @@ def render() -> None:
     st.dataframe(shown, hide_index=True)
     period = f"{fmt_date(start)} – {fmt_date(end)}"
     stem = f"fravaer-{start.isoformat()}-{end.isoformat()}"
-    b1, b2, b3 = st.columns(3)
-    b1.download_button(
-        "Hent CSV",
-        data=_exporter(principal, "csv", lambda: to_csv(df), len(df), start, end),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="fravaer:csv",
+    files: tuple[tuple[str, str, str, Callable[[], bytes]], ...] = (
+        ("Hent CSV", "csv", "text/csv", lambda: to_csv(df)),
+        ("Hent Excel", "xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         lambda: to_xlsx(df)),
+        ("Hent PDF til sagen", "pdf", "application/pdf",
+         lambda: to_pdf(df, "Fraværsmeddelelser", period)),
     )
-    b2.download_button(
-        "Hent Excel",
-        data=_exporter(principal, "xlsx", lambda: to_xlsx(df), len(df), start, end),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        key="fravaer:xlsx",
-    )
-    b3.download_button(
-        "Hent PDF til sagen",
-        data=_exporter(
-            principal, "pdf", lambda: to_pdf(df, "Fraværsmeddelelser", period), len(df), start, end
-        ),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        key="fravaer:pdf",
-    )
+    for column, (label, fmt, mime, make) in zip(st.columns(3), files, strict=True):
+        column.download_button(
+            label,
+            data=_exporter(principal, fmt, make, len(df), start, end),
+            file_name=f"{stem}.{fmt}",
+            mime=mime,
+            on_click="ignore",
+            key=f"fravaer:{fmt}",
+        )

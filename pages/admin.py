@@ -17,8 +17,7 @@ from nytte.services.audit_log import (
     export_participant_history,
     search_audit,
 )
-from nytte.textsafe import md_escape
-from pages.common import db_session, guard
+from pages.common import db_session, guard, run_or_refuse
 
 EXPORT_KEY = "nytte_admin_export"
 AUDIT_EXPORT_KEY = "nytte_admin_audit_export"
@@ -68,11 +67,8 @@ def _audit_search(principal: Principal) -> None:
         if st.form_submit_button("Søg", type="primary"):
             st.session_state.pop(AUDIT_EXPORT_KEY, None)  # a new search: a new export
     flt = AuditFilter(actor, action or "", entity or "", entity_id, case_ref, date_from, date_to)
-    try:
-        with db_session() as session:
-            rows = search_audit(session, principal, flt)
-    except (LookupError, AccessDenied) as exc:
-        st.error(md_escape(str(exc)))  # the message quotes what the user typed
+    rows = run_or_refuse(lambda s: search_audit(s, principal, flt), (LookupError, AccessDenied))
+    if rows is None:
         return
     st.caption(f"{fmt_int(len(rows))} hændelse(r) (de nyeste først, højst 1.000). "
                "Tidspunkter i dansk tid.")
@@ -111,11 +107,9 @@ def _subject_access(principal: Principal) -> None:
         if not case_ref.strip():
             st.error("Skriv deltagerens sagsreference.")
             return
-        try:
-            with db_session() as session:
-                export = export_participant_history(session, principal, case_ref)
-        except (LookupError, AccessDenied) as exc:
-            st.error(md_escape(str(exc)))  # the message quotes what the user typed
+        export = run_or_refuse(lambda s: export_participant_history(s, principal, case_ref),
+                               (LookupError, AccessDenied))
+        if export is None:
             return
         st.session_state[EXPORT_KEY] = export
     shown = st.session_state.get(EXPORT_KEY)

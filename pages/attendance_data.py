@@ -29,6 +29,18 @@ def period_filter(key: str, default_days: int, today: date) -> tuple[date, date]
     return default
 
 
+def unit_and_period(
+    principal: Principal, key: str, default_days: int, today: date
+) -> tuple[int | None, date, date]:
+    """The unit picker and the period side by side (keys "<key>:unit", "<key>:period")."""
+    c1, c2 = st.columns(2)
+    with c1:
+        unit_id = unit_filter(principal, f"{key}:unit")
+    with c2:
+        start, end = period_filter(f"{key}:period", default_days, today)
+    return unit_id, start, end
+
+
 def definition_note(key: str, **params: object) -> None:
     """The figure's definition as a line right under the chart or table it explains."""
     d = definition(key, **params)

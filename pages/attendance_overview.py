@@ -20,8 +20,7 @@ from pages.attendance_data import (
     definition_note,
     figure_help,
     figure_label,
-    period_filter,
-    unit_filter,
+    unit_and_period,
 )
 from pages.common import guard
 
@@ -53,11 +52,7 @@ def render() -> None:
     principal = guard("fremmoedeoverblik")
     st.title("Fremmødeoverblik")
     today = clock.today()
-    c1, c2 = st.columns(2)
-    with c1:
-        unit_id = unit_filter(principal, "fremmoedeoverblik:unit")
-    with c2:
-        start, end = period_filter("fremmoedeoverblik:period", 182, today)
+    unit_id, start, end = unit_and_period(principal, "fremmoedeoverblik", 182, today)
     try:
         dash = cache.attendance(principal, unit_id, start, end)
     except AccessDenied as exc:

@@ -68,6 +68,19 @@ def db_session() -> Iterator[Session]:
         yield session
 
 
+def run_or_refuse(
+    call: Callable[[Session], T], refused: tuple[type[Exception], ...]
+) -> T | None:
+    """``call`` in one unit of work. An exception of the ``refused`` kinds is shown as
+    an error (escaped: its message may quote what the user typed) and gives None."""
+    try:
+        with db_session() as session:
+            return call(session)
+    except refused as exc:
+        st.error(md_escape(str(exc)))
+        return None
+
+
 def placeholder(title: str, what: list[str]) -> None:
     st.title(title)
     st.info("Denne side er under udvikling. Her kommer:")

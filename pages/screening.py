@@ -41,6 +41,7 @@ from nytte.screening.vocabulary import (
 )
 from nytte.services import screening as svc
 from nytte.textsafe import md_escape
+from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note
 
 K = "scr_"  # session-state namespace of this page
@@ -590,13 +591,10 @@ def render() -> None:
     if current is not None and task_id is not None:
         _decision(principal, current[1])
     with st.expander("Seneste afgørelser"):
-        if recent:
-            st.dataframe(pd.DataFrame([
-                {"Opgave": r.task_id, "Titel": r.title, "Version": r.version,
-                 "Afgørelse": VERDICTS[r.verdict], "Regelsæt": r.ruleset_id,
-                 "Besluttet af": r.decided_by,
-                 "Tidspunkt": fmt_datetime(svc.local_time(r.decided_at))}
-                for r in recent
-            ]), hide_index=True, width="stretch")
-        else:
-            st.caption("Ingen afgørelser endnu.")
+        table_or_note([
+            {"Opgave": r.task_id, "Titel": r.title, "Version": r.version,
+             "Afgørelse": VERDICTS[r.verdict], "Regelsæt": r.ruleset_id,
+             "Besluttet af": r.decided_by,
+             "Tidspunkt": fmt_datetime(svc.local_time(r.decided_at))}
+            for r in recent
+        ], "Ingen afgørelser endnu.")

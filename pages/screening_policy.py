@@ -3,7 +3,6 @@ precedent file (export of the decision history, import of another municipality's
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from nytte.auth import AccessDenied, Role
@@ -15,6 +14,7 @@ from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
 from nytte.services import screening as svc
 from nytte.textsafe import md_escape
+from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note
 
 K = "pol_"
@@ -57,17 +57,14 @@ def _policy_form() -> None:
             st.rerun()
         except (PolicyError, AccessDenied) as exc:
             st.error(md_escape(str(exc)))  # may quote user or file text
-    if versions:
-        st.dataframe(pd.DataFrame([
-            {"Version": v.version, "Gentagne opgaver": RECURRING_POLICIES[v.policy.recurring],
-             "År tilbage": v.policy.displacement_lookback_years,
-             "Fagområder": ", ".join(PROFESSIONAL_AREAS[a] for a in v.policy.professional_areas),
-             "Oprettet af": v.created_by,
-             "Tidspunkt": fmt_datetime(svc.local_time(v.created_at))}
-            for v in versions
-        ]), hide_index=True, width="stretch")
-    else:
-        st.caption("Ingen gemt politik endnu; standardpolitikken (streng, 10 år) gælder.")
+    table_or_note([
+        {"Version": v.version, "Gentagne opgaver": RECURRING_POLICIES[v.policy.recurring],
+         "År tilbage": v.policy.displacement_lookback_years,
+         "Fagområder": ", ".join(PROFESSIONAL_AREAS[a] for a in v.policy.professional_areas),
+         "Oprettet af": v.created_by,
+         "Tidspunkt": fmt_datetime(svc.local_time(v.created_at))}
+        for v in versions
+    ], "Ingen gemt politik endnu; standardpolitikken (streng, 10 år) gælder.")
 
 
 def _precedent_files() -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from nytte.auth import Role
+from nytte.db import dispose_engines
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 DEMO_ROLE_KEY = "nytte_demo_role"
 
 
@@ -28,3 +34,19 @@ def open_page(role: Role | None, page_key: str | None = None, timeout: float = 6
         at._page_hash = calc_hash(page_key)
         at.run()
     return at
+
+
+@contextmanager
+def app_reading(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app, run in AppTest from the repository root, reads the database at ``url``;
+    Streamlit's caches start and end empty and the app's engines are closed after."""
+    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield url
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        dispose_engines()

@@ -6,6 +6,9 @@ from typing import Any
 
 PRE_2025 = "2025-03-03"  # picks rule set bab-2023
 FROM_2025 = "2026-03-02"  # picks rule set arbejdspligt-2025
+# The TR consultation not yet held (no date, no written statement): the task waits.
+PENDING: dict[str, Any] = {"consultation_outcome": "pending", "consultation_date": None,
+                           "written_statement": "no"}
 
 
 def base(**overrides: Any) -> dict[str, Any]:

@@ -13,29 +13,20 @@ import pytest
 from sqlalchemy import select
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, session_scope
+from nytte.db import session_scope
 from nytte.demo.database import demo_database
 from nytte.models import ABSENT, Attendance
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 
 DAY = date(2026, 11, 23)
 
 
 @pytest.fixture
 def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    import streamlit as st
-
     path = tmp_path / "pages.db"
     demo_database(path).dispose()
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    dispose_engines()
+    with app_reading(f"sqlite:///{path}", monkeypatch) as url:
+        yield url
 
 
 def _rows(url: str) -> list[Attendance]:

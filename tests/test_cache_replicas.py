@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 
 from nytte.auth import Role
 from nytte.core.data_version import Area, versions
-from nytte.db import dispose_engines, make_engine, session_scope
-from tests.apptest_helpers import open_page
+from nytte.db import make_engine, session_scope
+from tests.apptest_helpers import app_reading, open_page
 from tests.conftest import clone_pg_database, drop_pg_database
 from tests.replica_scenarios import ROLL_DAY
 
@@ -30,20 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def shared_pg(demo_pg: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """One writable PostgreSQL database with the demo data, seen by both replicas."""
-    import streamlit as st
-
     url, name = clone_pg_database(str(demo_pg.url.database))
     engine = make_engine(url)
-    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     # Both replicas use the test database as its owner: allowed here, loudly.
     monkeypatch.setenv("NYTTE_ALLOW_OWNER_DATABASE_ROLE", "1")
-    monkeypatch.chdir(ROOT)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield engine
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    dispose_engines()
+    with app_reading(url, monkeypatch):
+        yield engine
     engine.dispose()
     drop_pg_database(name)
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, session_scope
+from nytte.db import session_scope
 from nytte.models import AuditEvent
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 from tests.trust_helpers import writable_copy
 
 
@@ -19,18 +19,9 @@ from tests.trust_helpers import writable_copy
 def own_demo(demo_sqlite: Engine, tmp_path: Path,
              monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """A demo database of this test's own: the page writes an audit event."""
-    import streamlit as st
-
-    with writable_copy(demo_sqlite, tmp_path) as engine:
-        monkeypatch.setenv("NYTTE_DATABASE_URL",
-                           engine.url.render_as_string(hide_password=False))
-        monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    with writable_copy(demo_sqlite, tmp_path) as engine, \
+            app_reading(engine.url.render_as_string(hide_password=False), monkeypatch):
         yield engine
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        dispose_engines()
 
 
 def test_drill_down_and_yearly_evaluation(own_demo: Engine) -> None:

@@ -11,7 +11,6 @@ import dataclasses
 import io
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,11 +25,11 @@ from nytte.council.overview import manager_overview
 from nytte.council.pack import meeting_pack_pdf
 from nytte.council.periods import month_label, year
 from nytte.council.review import regional_review
-from nytte.db import dispose_engines, make_engine, session_scope
+from nytte.db import make_engine, session_scope
 from nytte.migrate import upgrade
 from nytte.suppression import ProtectedTable
 from tests import council_data
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 from tests.test_council_suppression import propagate_attack, rank_attack
 
 REVIEWER = Principal("raad", "Rådsmedlem", Role.RAAD, region_code=council_data.REGION)
@@ -132,17 +131,8 @@ def test_roles_cannot_cross(small_db: Engine) -> None:
 
 @pytest.fixture
 def small_app(small_db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = small_db.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield url
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    dispose_engines()
+    with app_reading(small_db.url.render_as_string(hide_password=False), monkeypatch) as url:
+        yield url
 
 
 def test_page_and_its_cache_show_no_small_count(small_app: str) -> None:

@@ -32,8 +32,8 @@ from tests.browser_checks import (
     format_findings,
     request_log,
 )
+from tests.screening_steps import screen_task
 from tests.server import running_app, wait_for_run
-from tests.test_screening_browser import choose, radio, type_date
 from tests.trust_helpers import settle, writable_copy
 
 pytestmark = pytest.mark.browser
@@ -124,29 +124,10 @@ def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base:
 
     # A task screened (the form as a coordinator fills it in).
     j.visit("opgavescreening")
-    page, form = j.page, "[data-testid='stForm']"
-    # The start date stands outside the form and picks the consultation questions.
-    type_date(page, "Startdato", "02-03-2026")
-    wait_for_run(page)
-    page.get_by_role("textbox", name="Titel", exact=True).fill("Oprydning af strandeng")
-    page.get_by_role("textbox", name="Opgavebeskrivelse", exact=True).fill(
-        "Holdet samler affald og fjerner invasive planter på strandengen om foråret.")
-    page.get_by_role("textbox", name="Rekvirerende enhed", exact=True).fill("Natur")
-    page.get_by_role("textbox", name="P-nummer", exact=True).fill("1003388497")
-    choose(page, "Fagområde", "Teknik og miljø", form)
-    choose(page, "Inde/ude", "Udendørs", form)
-    choose(page, "Sæson", "Forår", form)
-    choose(page, "Hyppighed", "Én gang", form)
-    for label in ("Personlig/praktisk hjælp eller anden visiteret ydelse efter serviceloven "
-                  "(eget hjem eller plejebolig)", "Tidligere udført af ansatte",
-                  "Del af drift, plejeplan eller serviceniveau", "Serviceniveau sparet væk",
-                  "Privat marked for opgaven", "Kræver autoriseret fag"):
-        radio(page, label, "Nej")
-    choose(page, "Ville ellers blive udført af", "Ingen (opgaven ville ikke blive løst)", form)
-    choose(page, "Til gavn for", "Offentlig arbejdsgiver / offentligheden", form)
-    choose(page, "Høringsniveau", "Tillidsrepræsentant for faggruppen på P-nummeret", form)
-    choose(page, "Høringens udfald", "Afventer", form)
-    page.get_by_role("button", name="Vurdér og gem afgørelse").click()
+    page = j.page
+    screen_task(page, title="Oprydning af strandeng", description=(
+        "Holdet samler affald og fjerner invasive planter på strandengen om foråret."),
+        requester="Natur", indoor_outdoor="Udendørs", season="Forår")
     page.get_by_text(re.compile("Afgørelse: ")).first.wait_for(timeout=60_000)
     assert "Afgørelse: Afklares" in j.check("opgavescreening-afgoerelse")
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
+from tests.screening_steps import choose, screen_task, type_date
 from tests.server import running_app, wait_for_run
 from tests.trust_helpers import writable_copy
 
@@ -26,27 +27,6 @@ def fresh_demo(demo_sqlite: Engine, tmp_path: Path) -> Iterator[Engine]:
     """A demo database of this test's own: the test writes decisions into it."""
     with writable_copy(demo_sqlite, tmp_path) as engine:
         yield engine
-
-
-def choose(page: Page, label: str, option: str, scope: str = "body") -> None:
-    box = page.locator(f"{scope} [data-testid='stSelectbox']").filter(
-        has=page.get_by_role("combobox", name=label, exact=True)).first
-    box.scroll_into_view_if_needed()
-    box.get_by_role("button", name="Open").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.get_by_role("listbox").wait_for(state="hidden")
-
-
-def radio(page: Page, label: str, option: str) -> None:
-    group = page.locator("[data-testid='stRadio']").filter(has=page.get_by_text(label, exact=True))
-    group.first.get_by_text(option, exact=True).click()
-
-
-def type_date(page: Page, label: str, value: str, scope: str = "body") -> None:
-    """Type a DD-MM-YYYY date into Streamlit's segmented date field."""
-    page.locator(scope).get_by_role("spinbutton", name=f"day, {label}").click()
-    page.keyboard.type(value.replace("-", ""))
-    page.keyboard.press("Tab")
 
 
 def enter_as_coordinator(page: Page, base: str) -> None:
@@ -72,31 +52,10 @@ def test_coordinator_screens_consults_and_downloads_record(page: Page,
         enter_as_coordinator(page, base)
         page.get_by_role("heading", name="Opgavescreening").wait_for(timeout=60_000)
 
-        form = "[data-testid='stForm']"
-        # The start date stands outside the form and picks the consultation questions.
-        type_date(page, "Startdato", "02-03-2026")
-        wait_for_run(page)
-        page.get_by_role("textbox", name="Titel", exact=True).fill(TITLE)
-        page.get_by_role("textbox", name="Opgavebeskrivelse", exact=True).fill(
+        screen_task(page, title=TITLE, description=(
             "Paller skilles ad på værkstedet, søm fjernes, og træet sorteres til genbrug "
-            "og pallemøbler. En vinteropgave indendørs.")
-        page.get_by_role("textbox", name="Rekvirerende enhed", exact=True).fill("Genbrug")
-        page.get_by_role("textbox", name="P-nummer", exact=True).fill("1003388497")
-        choose(page, "Fagområde", "Teknik og miljø", form)
-        choose(page, "Inde/ude", "Indendørs", form)
-        choose(page, "Sæson", "Vinter", form)
-        choose(page, "Hyppighed", "Én gang", form)
-        for label in ("Personlig/praktisk hjælp eller anden visiteret ydelse efter serviceloven "
-                      "(eget hjem eller plejebolig)", "Tidligere udført af ansatte",
-                      "Del af drift, plejeplan eller serviceniveau", "Serviceniveau sparet væk",
-                      "Privat marked for opgaven", "Kræver autoriseret fag"):
-            radio(page, label, "Nej")
-        choose(page, "Ville ellers blive udført af", "Ingen (opgaven ville ikke blive løst)",
-               form)
-        choose(page, "Til gavn for", "Offentlig arbejdsgiver / offentligheden", form)
-        choose(page, "Høringsniveau", "Tillidsrepræsentant for faggruppen på P-nummeret", form)
-        choose(page, "Høringens udfald", "Afventer", form)
-        page.get_by_role("button", name="Vurdér og gem afgørelse").click()
+            "og pallemøbler. En vinteropgave indendørs."),
+            requester="Genbrug", indoor_outdoor="Indendørs", season="Vinter")
         page.get_by_text(re.compile("Afgørelse: |Ret følgende")).first.wait_for(timeout=60_000)
         wait_for_run(page)
         body = page.inner_text("body")

@@ -37,7 +37,7 @@ from nytte.screening.proposal import ProposalError, parse_proposal
 from nytte.screening.record_pdf import consultation_lines, render_record
 from nytte.screening.rulesets import DEFAULT_RULESET_DIR, RULESET_DIR_ENV, ruleset_for
 from nytte.services import screening as svc
-from tests.screening_examples import base, home_help, pre2025
+from tests.screening_examples import PENDING, base, home_help, pre2025
 from tests.test_screening_service import ADMIN, LEDER, db, koordinator  # noqa: F401
 
 TODAY = date(2026, 11, 23)
@@ -176,9 +176,7 @@ def test_a_consultation_after_the_start_is_refused_when_recorded(
     engine, u1, _ = db
     k = koordinator(u1)
     with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, base(consultation_outcome="pending",
-                                               consultation_date=None,
-                                               written_statement="no"), unit_id=u1)
+        first = svc.screen_and_save(s, k, base(**PENDING), unit_id=u1)
     late = ConsultationRecord(level="tr_p", outcome="agree", representative="Bo",
                               consulted_on=date(2026, 3, 9), informed=True,
                               practical_setup_discussed=True)
@@ -199,9 +197,7 @@ def test_stored_rules_and_statements_are_immutable(
     engine, u1, _ = db
     k = koordinator(u1)
     with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, pre2025(consultation_outcome="pending",
-                                                  consultation_date=None,
-                                                  written_statement="no"), unit_id=u1)
+        first = svc.screen_and_save(s, k, pre2025(**PENDING), unit_id=u1)
         svc.record_consultation(
             s, k, first.screening_id,
             ConsultationRecord(level="tr_p", outcome="agree", representative="Bo",

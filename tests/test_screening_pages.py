@@ -11,10 +11,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import Role
-from nytte.db import dispose_engines, make_engine
+from nytte.db import make_engine
 from nytte.models import MunicipalPolicy, Screening, Task
 from nytte.services.screening_demo import screen_demo_tasks
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import app_reading, open_page
 from tests.trust_helpers import writable_copy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +27,8 @@ def own_db(demo_sqlite: Engine, tmp_path: Path,
     with writable_copy(demo_sqlite, tmp_path) as engine:
         url = engine.url.render_as_string(hide_password=False)
         screen_demo_tasks(engine, "0253")
-    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
-    monkeypatch.chdir(ROOT)
-    import streamlit as st
-
-    st.cache_resource.clear()
-    yield url
-    st.cache_resource.clear()
-    dispose_engines()
+    with app_reading(url, monkeypatch):
+        yield url
 
 
 def test_empty_form_is_refused_with_named_fields_and_nothing_saved(own_db: str) -> None:

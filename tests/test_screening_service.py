@@ -26,7 +26,14 @@ from nytte.screening.precedent import PrecedentFileError
 from nytte.screening.proposal import ProposalError
 from nytte.services import screening as svc
 from nytte.services.precedent_cache import clear as clear_cache
-from tests.screening_examples import base, electrician, pallets, pre2025, weekly_maintenance
+from tests.screening_examples import (
+    PENDING,
+    base,
+    electrician,
+    pallets,
+    pre2025,
+    weekly_maintenance,
+)
 
 MUNI = "0253"
 
@@ -59,9 +66,7 @@ def test_screen_and_save_then_rescreen_creates_linked_version(
     engine, u1, _ = db
     k = koordinator(u1)
     with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, base(consultation_outcome="pending",
-                                               consultation_date=None, written_statement="no"),
-                                    unit_id=u1)
+        first = svc.screen_and_save(s, k, base(**PENDING), unit_id=u1)
     assert first.version == 1 and first.result.verdict == "clarify"
     with session_scope(engine) as s:
         second = svc.screen_and_save(s, k, base(), task_id=first.task_id)
@@ -93,9 +98,7 @@ def test_record_consultation_makes_a_new_version_and_the_record_shows_it(
     engine, u1, _ = db
     k = koordinator(u1)
     with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, pre2025(consultation_outcome="pending",
-                                                  consultation_date=None,
-                                                  written_statement="no"), unit_id=u1)
+        first = svc.screen_and_save(s, k, pre2025(**PENDING), unit_id=u1)
     assert first.result.verdict == "clarify" and first.result.ruleset.id == "bab-2023"
     record = ConsultationRecord(level="tr_p", outcome="agree", representative="Åse Øster, TR 3F",
                                 consulted_on=date(2025, 2, 20), written_statement=True,
@@ -294,9 +297,7 @@ def test_screen_command_reads_precedent_and_policy_from_the_database(
 def test_rescreening_keeps_the_recorded_consultation(db: tuple[Engine, int, int]) -> None:
     engine, u1, _ = db
     with session_scope(engine) as s:
-        first = svc.screen_and_save(s, LEDER, base(consultation_outcome="pending",
-                                                   consultation_date=None,
-                                                   written_statement="no"), unit_id=u1)
+        first = svc.screen_and_save(s, LEDER, base(**PENDING), unit_id=u1)
         record = ConsultationRecord(level="tr_p", outcome="agree", representative="Åse, TR",
                                     consulted_on=date(2026, 2, 16), informed=True,
                                     practical_setup_discussed=True)

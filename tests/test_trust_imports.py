@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from nytte.auth import Principal, Role
 from nytte.imports import ImportRejected
 from nytte.imports.referrals import import_referrals
 from nytte.io.reader import MB
+from nytte.io.workbook import workbook_bytes
 from nytte.models import AuditEvent, Participant, Referral
 from tests.trust_helpers import db_checksum, writable_copy
 
@@ -53,15 +53,7 @@ def with_cell(row: int, col: str, value: str) -> bytes:
 
 
 def xlsx_bytes(rows: Sequence[Sequence[object]], header: list[str] = HEADER) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(header, rows)
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:

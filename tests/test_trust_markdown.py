@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from nytte.auth import Principal, Role
 from nytte.models import Base, Consultation, ConsultationAttachment, Screening, Task
 from nytte.navigation import PAGES, PAGES_BY_KEY
-from tests.trust_helpers import page_modules, render_as, writable_copy
+from tests.trust_helpers import elements, page_modules, render_as, writable_copy
 
 HOSTILE = "[klik](https://evil.example/x) ![b](https://evil.example/i.png) <img src=x> **fed**"
 # Codes, keys and machine values: they are checked against code lists, not shown as text.
@@ -85,12 +85,7 @@ def _consultation_defaults() -> dict[str, Any]:
 
 def _sources(at: Any) -> list[str]:
     out: list[str] = []
-
-    def walk(node: Any) -> None:
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
+    for node in elements(at):
         kind = type(node).__name__
         proto = getattr(node, "proto", None)
         if kind in MARKDOWN_KINDS:
@@ -103,8 +98,6 @@ def _sources(at: Any) -> list[str]:
                     out.append(val)
         elif proto is not None and hasattr(proto, "label") and isinstance(proto.label, str):
             out.append(proto.label)  # download buttons and other elements AppTest lacks
-
-    walk(at._tree)
     return out
 
 

@@ -15,12 +15,13 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from nytte.audit import record
 from nytte.auth import Principal, Role
 from nytte.textsafe import md_escape
 from tests.server import running_app, wait_for_run
-from tests.trust_helpers import ROOT, settle, writable_copy
+from tests.trust_helpers import ROOT, elements, settle, writable_copy
 
 UNIT_NAME = ('<img src=x onerror="window.__xss=1">City**korpset** '
              "[klik](https://evil.example/x)")
@@ -144,21 +145,14 @@ MARKDOWN_ELEMENTS = {"Markdown", "Caption", "Title", "Header", "Subheader", "Err
                      "Info", "Success", "Toast", "Expander", "Tab"}
 
 
-def _markdown_sources(at: object) -> list[str]:
+def _markdown_sources(at: AppTest) -> list[str]:
     out: list[str] = []
-
-    def walk(node: object) -> None:
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
+    for node in elements(at):
         kind = type(node).__name__
         if kind in MARKDOWN_ELEMENTS:
             out.append(str(getattr(node, "value", "") or getattr(node, "label", "")))
         elif kind == "Metric":
             out.append(str(getattr(node, "label", "")))
-
-    walk(at._tree)  # type: ignore[attr-defined]
     return out
 
 

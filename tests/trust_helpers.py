@@ -94,12 +94,7 @@ def render_as(module: str, principal: Principal | None, timeout: float = 60) -> 
 def shown_text(at: AppTest) -> str:
     """Everything an AppTest run put on the screen, as one string (tables included)."""
     parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
+    for node in elements(at):
         for attr in ("value", "label", "body", "options", "help", "placeholder"):
             try:
                 val = getattr(node, attr, None)
@@ -111,9 +106,20 @@ def shown_text(at: AppTest) -> str:
                 parts.extend(str(v) for v in val)
             elif val is not None and not callable(val):
                 parts.append(str(val))
-
-    walk(at._tree)
     return "\n".join(parts)
+
+
+def elements(at: AppTest) -> Iterator[Any]:
+    """Every element of an AppTest run, each one's children before it."""
+
+    def walk(node: Any) -> Iterator[Any]:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                yield from walk(child)
+        yield node
+
+    return walk(at._tree)
 
 
 # --- a real OIDC provider and the app with login configured ---------------------------

@@ -241,6 +241,22 @@ def task_counts(session: Session, unit_ids: list[int], period: Period) -> tuple[
     return int(approved), int(rejected), int(missing)
 
 
+def _referrals_and_flagged(
+    session: Session, codes: list[str],
+    on: InstrumentedAttribute[date] | InstrumentedAttribute[date | None],
+    flag: ColumnElement[bool], period: Period,
+) -> list[tuple[str, int, int]]:
+    """Per municipality (summary table): the referrals whose ``on`` date falls in the
+    period, and how many of them ``flag`` holds for."""
+    rs = ReferralStats
+    rows = session.execute(
+        select(rs.municipality_code, func.count(), func.sum(case((flag, 1), else_=0)))
+        .where(rs.municipality_code.in_(codes), on >= period.start, on <= period.end)
+        .group_by(rs.municipality_code)
+    )
+    return [(code, n, flagged) for code, n, flagged in rows]
+
+
 def summary_counts_by_municipality(
     session: Session, codes: list[str], period: Period
 ) -> dict[str, Counts]:
@@ -268,18 +284,12 @@ def summary_counts_by_municipality(
         .group_by(rs.municipality_code)
     ):
         out[code]["enrolled"] = n
-    for code, n, showed in session.execute(
-        select(rs.municipality_code, func.count(),
-               func.sum(case((rs.first_present.is_not(None), 1), else_=0)))
-        .where(rs.municipality_code.in_(codes), rs.expected_start >= s, rs.expected_start <= e)
-        .group_by(rs.municipality_code)
+    for code, n, showed in _referrals_and_flagged(
+        session, codes, rs.expected_start, rs.first_present.is_not(None), period
     ):
         out[code].update(new_referrals=n, showed_up=showed)
-    for code, n, je in session.execute(
-        select(rs.municipality_code, func.count(),
-               func.sum(case((rs.exit_outcome.in_(JOB_OR_EDUCATION), 1), else_=0)))
-        .where(rs.municipality_code.in_(codes), rs.ended_on >= s, rs.ended_on <= e)
-        .group_by(rs.municipality_code)
+    for code, n, je in _referrals_and_flagged(
+        session, codes, rs.ended_on, rs.exit_outcome.in_(JOB_OR_EDUCATION), period
     ):
         out[code].update(exits=n, exits_job_education=je)
     for code, places, staff in session.execute(

@@ -82,40 +82,26 @@ class ConsultationFacts:
     group: str | None = None
 
     @classmethod
-    def from_proposal(cls, p: TaskProposal) -> ConsultationFacts:
+    def answered(cls, c: TaskProposal | GroupConsultation) -> ConsultationFacts:
+        """The consultation as the form answers it: the proposal's single one, or one
+        occupational group's (the two name their answers alike)."""
         return cls(
-            level=p.consultation_level,
-            outcome=p.consultation_outcome,
-            consulted_on=p.consultation_date,
-            written_statement=p.written_statement == "yes",
-            skip_reason=p.consultation_skip_reason,
-            informed=_yes_no_unknown(p.tr_informed),
-            practical_setup_discussed=_yes_no_unknown(p.practical_setup_discussed),
-            representative=p.consultation_representative,
-            skips=p.consultation_skips,
-        )
-
-    @classmethod
-    def from_group(cls, g: GroupConsultation) -> ConsultationFacts:
-        return cls(
-            level=g.consultation_level,
-            outcome=g.consultation_outcome,
-            consulted_on=g.consultation_date,
-            written_statement=g.written_statement == "yes",
-            skip_reason=g.consultation_skip_reason,
-            informed=_yes_no_unknown(g.tr_informed),
-            practical_setup_discussed=_yes_no_unknown(g.practical_setup_discussed),
-            representative=g.consultation_representative,
-            skips=g.consultation_skips,
-            group=g.group,
+            level=c.consultation_level,
+            outcome=c.consultation_outcome,
+            consulted_on=c.consultation_date,
+            written_statement=c.written_statement == "yes",
+            skip_reason=c.consultation_skip_reason,
+            informed=_yes_no_unknown(c.tr_informed),
+            practical_setup_discussed=_yes_no_unknown(c.practical_setup_discussed),
+            representative=c.consultation_representative,
+            skips=c.consultation_skips,
+            group=c.group if isinstance(c, GroupConsultation) else None,
         )
 
 
 def consultations_of(p: TaskProposal) -> list[ConsultationFacts]:
     """One consultation per occupational group, or the proposal's single one."""
-    if p.consultations:
-        return [ConsultationFacts.from_group(g) for g in p.consultations]
-    return [ConsultationFacts.from_proposal(p)]
+    return [ConsultationFacts.answered(c) for c in (p.consultations or (p,))]
 
 
 @dataclass(frozen=True)

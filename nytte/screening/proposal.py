@@ -196,6 +196,11 @@ def _iso_date_value(value: Any) -> Any:
     raise ValueError("iso_date")
 
 
+def _code_value(value: Any) -> Any:
+    # Spreadsheets capitalise ("Yes", " No "); the coded values themselves are fixed.
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 class SkippedLevel(BaseModel):
     """A level of the BAB hierarchy passed over, with its coded ground."""
 
@@ -217,10 +222,7 @@ class SkippedLevel(BaseModel):
     def _text(cls, value: Any) -> Any:
         return _check_text(value)
 
-    @field_validator("level", "ground", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+    _lower = field_validator("level", "ground", mode="before")(_code_value)
 
 
 class GroupConsultation(BaseModel):
@@ -250,11 +252,9 @@ class GroupConsultation(BaseModel):
     def _text(cls, value: Any) -> Any:
         return _check_text(value)
 
-    @field_validator("consultation_level", "consultation_outcome", "written_statement",
-                     "tr_informed", "practical_setup_discussed", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
+    _lower = field_validator("consultation_level", "consultation_outcome", "written_statement",
+                             "tr_informed", "practical_setup_discussed",
+                             mode="before")(_code_value)
 
 
 class TaskProposal(BaseModel):
@@ -301,11 +301,7 @@ class TaskProposal(BaseModel):
     def _free_text(cls, value: Any) -> Any:
         return _check_text(value)
 
-    @field_validator(*_ENUM_FIELDS, mode="before")
-    @classmethod
-    def _normalise_enum(cls, value: Any) -> Any:
-        # Spreadsheets capitalise ("Yes", " No "); the values themselves are fixed.
-        return value.strip().lower() if isinstance(value, str) else value
+    _normalise_enum = field_validator(*_ENUM_FIELDS, mode="before")(_code_value)
 
     @field_validator("start_date", "consultation_date", mode="before")
     @classmethod

@@ -37,7 +37,12 @@ from nytte.models import (
 from nytte.models.base import utcnow
 from nytte.org.scope import coordinator_filter, may_see_unit, unit_condition
 from nytte.screening.consultation import ConsultationError, validate_consultation
-from nytte.screening.criteria import CriterionResult, dispensation_possible, ratio_check
+from nytte.screening.criteria import (
+    CriterionResult,
+    consultations_of,
+    dispensation_possible,
+    ratio_check,
+)
 from nytte.screening.dispensation_pdf import render_dispensation_application
 from nytte.screening.documents import ConsultationRecord, DecisionRecord
 from nytte.screening.engine import ScreeningResult, screen
@@ -230,35 +235,16 @@ def preview(session: Session, principal: Principal, raw: dict[str, Any], *,
     return screen(proposal, policy, on=on, similar=similar)
 
 
-def _yn(v: str | None) -> bool | None:
-    return True if v == "yes" else False if v == "no" else None
-
-
-def _consultation_from_proposal(p: TaskProposal) -> ConsultationRecord:
-    return ConsultationRecord(
-        level=p.consultation_level, outcome=p.consultation_outcome,
-        representative=p.consultation_representative,
-        skip_reason=p.consultation_skip_reason, consulted_on=p.consultation_date,
-        written_statement=p.written_statement == "yes",
-        informed=_yn(p.tr_informed), practical_setup_discussed=_yn(p.practical_setup_discussed),
-        skips=p.consultation_skips,
-    )
-
-
 def consultations_from_proposal(p: TaskProposal) -> list[ConsultationRecord]:
     """One record per occupational group the task touches, or the task's single one."""
-    if not p.consultations:
-        return [_consultation_from_proposal(p)]
     return [
         ConsultationRecord(
-            level=g.consultation_level, outcome=g.consultation_outcome,
-            representative=g.consultation_representative,
-            skip_reason=g.consultation_skip_reason, consulted_on=g.consultation_date,
-            written_statement=g.written_statement == "yes", informed=_yn(g.tr_informed),
-            practical_setup_discussed=_yn(g.practical_setup_discussed),
-            skips=g.consultation_skips, group=g.group,
+            level=f.level, outcome=f.outcome, representative=f.representative,
+            skip_reason=f.skip_reason, consulted_on=f.consulted_on,
+            written_statement=f.written_statement, informed=f.informed,
+            practical_setup_discussed=f.practical_setup_discussed, skips=f.skips, group=f.group,
         )
-        for g in p.consultations
+        for f in consultations_of(p)
     ]
 
 

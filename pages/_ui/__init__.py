@@ -1,1 +1,2 @@
-"""Shared pieces of the pages: the one cache module (cache.py)."""
+"""Shared pieces of the pages: the one cache module (cache.py) and widgets more than
+one page draws (widgets.py)."""
