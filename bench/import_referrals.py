@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from nytte.auth import Principal, Role
 from nytte.db import make_engine
 from nytte.demo.service import fill_demo
-from nytte.imports import ImportRejected
-from nytte.imports.referrals import import_referrals
+from nytte.io.errors import ImportRejected
 from nytte.io.workbook import workbook_bytes
 from nytte.migrate import upgrade
+from nytte.referrals.imports import import_referrals
 
 HEADER = ["sagsnr", "ydelsesgruppe", "visitationsgruppe", "køn", "fødselsår", "enhed", "hold",
           "henvist", "forventet_start", "timer_pr_uge", "ugedage", "sagsbehandler"]

@@ -34,13 +34,13 @@ from nytte.auth import Principal, Role
 from nytte.db import make_engine
 from nytte.migrate import upgrade
 from nytte.models import Screening, Task
+from nytte.screening import precedent_cache as precedent_cache
+from nytte.screening import service as svc
 from nytte.screening.engine import screen
 from nytte.screening.policy import ScreeningPolicy
 from nytte.screening.precedent import PrecedentIndex, export_document
 from nytte.screening.proposal import parse_proposal
 from nytte.screening.synthetic import proposal_row
-from nytte.services import precedent_cache
-from nytte.services import screening as svc
 
 MUNI = "0253"
 

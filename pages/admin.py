@@ -5,11 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nytte.audit_text import ENTITY_LABELS, action_label, entity_label
-from nytte.auth import AccessDenied, Principal
-from nytte.config import RetentionSettings
-from nytte.formats import fmt_int
-from nytte.services.audit_log import (
+from nytte.admin.audit_log import (
     AuditFilter,
     audit_actions,
     audit_row_cells,
@@ -17,6 +13,10 @@ from nytte.services.audit_log import (
     export_participant_history,
     search_audit,
 )
+from nytte.audit_text import ENTITY_LABELS, action_label, entity_label
+from nytte.auth import AccessDenied, Principal
+from nytte.config import RetentionSettings
+from nytte.formats import fmt_int
 from pages.common import db_session, guard, run_or_refuse
 
 EXPORT_KEY = "nytte_admin_export"

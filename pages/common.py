@@ -161,7 +161,7 @@ def database_available_or_last(settings: Settings) -> None:
 
 def demo_scope_for(municipality_code: str) -> tuple[list[int], str]:
     """The demo principal's units and region (read once per session, kept for outages)."""
-    from nytte.services.org import demo_scope
+    from nytte.org.service import demo_scope
 
     def read(session: Session) -> tuple[list[int], str]:
         unit_ids, region = demo_scope(session, municipality_code)

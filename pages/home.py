@@ -8,7 +8,7 @@ import streamlit as st
 from nytte.auth import ROLE_LABELS, Role
 from nytte.core import clock
 from nytte.formats import fmt_date_long, fmt_int
-from nytte.services.org import unit_summaries
+from nytte.org.service import unit_summaries
 from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 

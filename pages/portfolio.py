@@ -8,9 +8,9 @@ import streamlit as st
 
 from nytte.core import clock
 from nytte.formats import fmt_date
+from nytte.screening import service as svc
 from nytte.screening.portfolio import PortfolioFilter
 from nytte.screening.vocabulary import INDOOR_OUTDOOR, PROFESSIONAL_AREAS, SEASONS
-from nytte.services import screening as svc
 from pages.common import db_session, guard
 
 K = "pf_"

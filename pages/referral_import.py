@@ -12,10 +12,9 @@ from nytte.audit_guard import UnauditedWrite
 from nytte.auth import AccessDenied
 from nytte.exports import to_csv_bytes
 from nytte.formats import fmt_decimal, fmt_int
-from nytte.imports import ImportRejected
-from nytte.imports.referrals import import_referrals
-from nytte.io.errors import MAX_LISTED
+from nytte.io.errors import MAX_LISTED, ImportRejected
 from nytte.io.reader import DEFAULT_LIMITS, MB
+from nytte.referrals.imports import import_referrals
 from nytte.textsafe import md_escape
 from pages.common import db_session, guard, upload_note
 

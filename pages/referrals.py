@@ -15,7 +15,7 @@ from nytte.concurrency import ConcurrentEditError, DatabaseUnavailable, saving
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_decimal
 from nytte.reference import code_labels
-from nytte.services.referrals import (
+from nytte.referrals.service import (
     WEEKDAY_COLUMNS,
     InvalidInput,
     ReferralView,

@@ -1,6 +1,6 @@
 """Opgavescreening: the coordinator's form, the verdict, the TR consultation, the record.
 
-The page reads widgets, calls one service in nytte.services.screening per action,
+The page reads widgets, calls one service in nytte.screening.service per action,
 and renders. User text is shown with st.text / st.dataframe, never as HTML.
 """
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
 from nytte.formats import fmt_date, fmt_datetime, fmt_pct
+from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import ScreeningResult
@@ -39,7 +40,6 @@ from nytte.screening.vocabulary import (
     VERDICTS,
     YES_NO,
 )
-from nytte.services import screening as svc
 from nytte.textsafe import md_escape
 from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note

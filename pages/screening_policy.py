@@ -8,11 +8,11 @@ import streamlit as st
 from nytte.auth import AccessDenied, Role
 from nytte.core import clock
 from nytte.formats import fmt_datetime
+from nytte.screening import service as svc
 from nytte.screening.policy import PolicyError
 from nytte.screening.precedent import PrecedentFileError
 from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
-from nytte.services import screening as svc
 from nytte.textsafe import md_escape
 from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note

@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The features: each a package under nytte/ with its domain, queries and services.
-FEATURES = ("attendance", "council", "screening", "jobindsats", "imports", "kpis", "demo",
-            "services", "commands")
+FEATURES = ("attendance", "council", "screening", "referrals", "admin", "jobindsats", "kpis",
+            "demo", "commands")
 
 # Every import from one feature into another, written down. A feature otherwise uses
 # only the shared layers: nytte.core, nytte.io, nytte.org, nytte.models and the
@@ -30,13 +30,8 @@ ALLOWED_CROSS_FEATURE = {
     ("kpis", "nytte.attendance.definitions"),
     # the demo loads in bulk and then builds the summaries and screens its tasks
     ("demo", "nytte.council.summary"),
-    ("demo", "nytte.services.screening_demo"),
-    # the screening's service layer (nytte/services/) over its domain (nytte/screening/)
-    ("services", "nytte.screening"),
-    ("services", "nytte.demo.tasks"),
-    # the referral services scope by the units a user may see
-    ("attendance", "nytte.services.org"),
-    ("imports", "nytte.services.org"),
+    ("demo", "nytte.screening.service"),
+    ("demo", "nytte.screening.proposal"),
 }
 # The command line is an entry point, like the pages: it may call any feature.
 ENTRY_POINT_FEATURES = {"commands"}

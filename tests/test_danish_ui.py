@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from nytte.io.reader import DEFAULT_LIMITS, MB
-from nytte.services.screening import MAX_ATTACHMENT_BYTES
+from nytte.screening.service import MAX_ATTACHMENT_BYTES
 from pages.common import UPLOAD_LIMIT_MB
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from nytte.audit import record
 from nytte.auth import Principal, Role
 from nytte.migrate import alembic_config
 from nytte.models import Attendance, AuditEvent, Base, CodeValue, Municipality, Referral
+from nytte.org.service import unit_summaries
 from nytte.reference import codes_valid_on
-from nytte.services.org import unit_summaries
 
 ADMIN = Principal("u1", "Test", Role.ADMIN, municipality_code="0253")
 

@@ -28,9 +28,9 @@ from nytte.council.periods import year
 from nytte.db import session_scope
 from nytte.demo import params as P
 from nytte.demo.generate import generate
-from nytte.imports import ImportRejected
-from nytte.imports.referrals import import_referrals
+from nytte.io.errors import ImportRejected
 from nytte.models import ABSENT, AuditEvent, Participant, display_name
+from nytte.referrals.imports import import_referrals
 from nytte.retention import anonymise_expired
 from tests.test_trust_imports import BASE_ROWS, COORD, HEADER, TODAY, csv_bytes
 from tests.trust_helpers import writable_copy

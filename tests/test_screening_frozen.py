@@ -30,13 +30,13 @@ from nytte.core import clock
 from nytte.db import session_scope
 from nytte.models import RuleSetVersion, Screening
 from nytte.screening import rulesets
+from nytte.screening import service as svc
 from nytte.screening.criteria import evaluate
 from nytte.screening.documents import ConsultationRecord, DecisionRecord
 from nytte.screening.policy import ScreeningPolicy
 from nytte.screening.proposal import ProposalError, parse_proposal
 from nytte.screening.record_pdf import consultation_lines, render_record
 from nytte.screening.rulesets import DEFAULT_RULESET_DIR, RULESET_DIR_ENV, ruleset_for
-from nytte.services import screening as svc
 from tests.screening_examples import PENDING, base, home_help, pre2025
 from tests.test_screening_service import ADMIN, LEDER, db, koordinator  # noqa: F401
 

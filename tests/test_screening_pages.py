@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from nytte.auth import Role
 from nytte.db import make_engine
+from nytte.demo.screening import screen_demo_tasks
 from nytte.models import MunicipalPolicy, Screening, Task
-from nytte.services.screening_demo import screen_demo_tasks
 from tests.apptest_helpers import app_reading, open_page
 from tests.trust_helpers import writable_copy
 

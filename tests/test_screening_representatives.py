@@ -19,13 +19,13 @@ from sqlalchemy import Engine, select
 from nytte.auth import Principal, Role
 from nytte.db import session_scope
 from nytte.models import Consultation, Screening, Unit
+from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.engine import screen
 from nytte.screening.policy import ScreeningPolicy
+from nytte.screening.precedent_cache import clear as clear_cache
 from nytte.screening.proposal import ProposalError, parse_proposal
-from nytte.services import screening as svc
-from nytte.services.precedent_cache import clear as clear_cache
 from tests.screening_examples import base
 
 MUNI = "0253"

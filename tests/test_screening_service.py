@@ -19,13 +19,13 @@ from nytte.auth import AccessDenied, Principal, Role
 from nytte.commands.screen import main
 from nytte.db import session_scope
 from nytte.models import AuditEvent, Consultation, PrecedentImport, Screening, Task, Unit
+from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.portfolio import PortfolioFilter
 from nytte.screening.precedent import PrecedentFileError
+from nytte.screening.precedent_cache import clear as clear_cache
 from nytte.screening.proposal import ProposalError
-from nytte.services import screening as svc
-from nytte.services.precedent_cache import clear as clear_cache
 from tests.screening_examples import (
     PENDING,
     base,

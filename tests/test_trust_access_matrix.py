@@ -103,11 +103,11 @@ def test_registry_covers_the_services() -> None:
     import_all_nytte()
     names = set(SERVICES)
     assert {
-        "nytte.services.org.unit_summaries",
-        "nytte.services.referrals.update_referral",
-        "nytte.services.audit_log.search_audit",
-        "nytte.services.audit_log.export_participant_history",
-        "nytte.imports.referrals.import_referrals",
+        "nytte.org.service.unit_summaries",
+        "nytte.referrals.service.update_referral",
+        "nytte.admin.audit_log.search_audit",
+        "nytte.admin.audit_log.export_participant_history",
+        "nytte.referrals.imports.import_referrals",
     } <= names
     assert any(s.writes for s in SERVICES.values())
 
@@ -156,8 +156,8 @@ def test_every_service_refuses_forbidden_roles_and_admits_allowed(role: Role) ->
     assert refused or admitted
     if role is Role.RAAD:
         # The council reviewer never reaches a person-level service.
-        assert "nytte.services.referrals.list_referrals" in refused
-        assert "nytte.imports.referrals.import_referrals" in refused
+        assert "nytte.referrals.service.list_referrals" in refused
+        assert "nytte.referrals.imports.import_referrals" in refused
 
 
 def test_every_service_refuses_no_login() -> None:
@@ -175,7 +175,7 @@ def _referral_in_unit(s: Session, unit_id: int) -> Referral:
 
 
 def test_referral_services_keep_to_own_units(demo_sqlite: Engine) -> None:
-    from nytte.services.referrals import get_referral, list_referrals, update_referral
+    from nytte.referrals.service import get_referral, list_referrals, update_referral
 
     with Session(demo_sqlite) as s:
         own = list_referrals(s, OWN[Role.KOORDINATOR])
@@ -198,7 +198,7 @@ def test_referral_services_keep_to_own_units(demo_sqlite: Engine) -> None:
 
 
 def test_unit_summaries_keep_to_scope(demo_sqlite: Engine) -> None:
-    from nytte.services.org import unit_summaries
+    from nytte.org.service import unit_summaries
 
     day = date(2026, 11, 20)
     with Session(demo_sqlite) as s:
@@ -209,7 +209,7 @@ def test_unit_summaries_keep_to_scope(demo_sqlite: Engine) -> None:
 
 
 def test_audit_services_keep_to_own_municipality(demo_sqlite: Engine) -> None:
-    from nytte.services.audit_log import AuditFilter, export_participant_history, search_audit
+    from nytte.admin.audit_log import AuditFilter, export_participant_history, search_audit
 
     with Session(demo_sqlite) as s:
         case_ref = s.scalar(select(Participant.case_ref).limit(1))

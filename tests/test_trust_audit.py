@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
+from nytte.admin.audit_log import AuditFilter, export_participant_history, search_audit
 from nytte.audit import record
 from nytte.auth import Principal, Role
 from nytte.core import clock
 from nytte.models import AuditEvent, Participant, Referral
-from nytte.services.audit_log import AuditFilter, export_participant_history, search_audit
-from nytte.services.referrals import update_referral
+from nytte.referrals.service import update_referral
 from tests.trust_helpers import render_as, shown_text, writable_copy
 
 ADMIN = Principal("admin-1", "Admin Greve", Role.ADMIN, "0253")
@@ -123,7 +123,7 @@ def test_todays_events_are_found_at_any_hour_of_the_danish_day(
 
 def test_audit_search_export_is_neutralised_and_audited(demo_sqlite: Engine,
                                                         tmp_path: Path) -> None:
-    from nytte.services.audit_log import export_audit_search
+    from nytte.admin.audit_log import export_audit_search
 
     with writable_copy(demo_sqlite, tmp_path) as engine:
         with Session(engine) as s, s.begin():

@@ -62,7 +62,7 @@ def test_page_refuses_a_save_whose_service_forgot_the_audit(
     session refuses to commit, the user is told, and nothing is written."""
     import streamlit as st
 
-    import nytte.services.referrals as referrals_service
+    import nytte.referrals.service as referrals_service
     from tests.trust_helpers import render_as
 
     monkeypatch.setenv("NYTTE_DATABASE_URL", db.url.render_as_string(False))

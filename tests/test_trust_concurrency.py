@@ -26,7 +26,7 @@ from nytte.db import get_engine
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import Attendance, AuditEvent, Referral, Task
-from nytte.services.referrals import get_referral, update_referral
+from nytte.referrals.service import get_referral, update_referral
 from tests.concurrency_scenarios import first_ids, two_editors
 from tests.trust_helpers import ROOT, render_as, shown_text, writable_copy
 

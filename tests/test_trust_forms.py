@@ -20,7 +20,7 @@ from nytte.io.cells import is_formula, parse_date, parse_decimal
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import AuditEvent, Referral
-from nytte.services.referrals import InvalidInput, get_referral, update_referral
+from nytte.referrals.service import InvalidInput, get_referral, update_referral
 from tests.trust_helpers import db_checksum, writable_copy
 
 LEDER = Principal("l", "Leder", Role.LEDER, "0253")

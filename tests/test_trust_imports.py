@@ -18,11 +18,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from nytte.auth import Principal, Role
-from nytte.imports import ImportRejected
-from nytte.imports.referrals import import_referrals
+from nytte.io.errors import ImportRejected
 from nytte.io.reader import MB
 from nytte.io.workbook import workbook_bytes
 from nytte.models import AuditEvent, Participant, Referral
+from nytte.referrals.imports import import_referrals
 from tests.trust_helpers import db_checksum, writable_copy
 
 TODAY = date(2026, 11, 20)  # the demo data's last day

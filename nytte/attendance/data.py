@@ -27,7 +27,7 @@ from nytte.models import (
     Unit,
     display_name,
 )
-from nytte.services.org import visible_unit_ids
+from nytte.org.service import visible_unit_ids
 
 
 @dataclass(frozen=True)

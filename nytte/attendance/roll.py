@@ -591,7 +591,7 @@ class UnitChoice:
 @requires(*PERSON_LEVEL)
 def roll_units(session: Session, principal: Principal) -> list[UnitChoice]:
     """The units (with their active teams) whose roll the principal may keep."""
-    from nytte.services.org import visible_unit_ids
+    from nytte.org.service import visible_unit_ids
 
     ids = visible_unit_ids(session, principal)
     if not ids:

@@ -68,7 +68,7 @@ def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None, 
 
     from nytte.db import get_engine
     from nytte.models import MunicipalPolicy
-    from nytte.services.precedent_cache import precedent_index, with_reasons
+    from nytte.screening.precedent_cache import precedent_index, with_reasons
 
     with Session(get_engine()) as session:
         index = precedent_index(session, municipality)

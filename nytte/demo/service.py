@@ -66,7 +66,7 @@ def fill_demo(
     counts["tasks"] = add_demo_tasks(engine, task_municipality)
     # The demo tasks are judged by the screening engine itself, so the demo's
     # approved and rejected decisions are what the rules say, not typed-in verdicts.
-    from nytte.services.screening_demo import screen_demo_tasks
+    from nytte.demo.screening import screen_demo_tasks
 
     counts["screenings"] = screen_demo_tasks(engine, task_municipality)
     # Bulk loads bypass the write hooks that keep the council's summary tables; build

@@ -20,8 +20,8 @@ from nytte.concurrency import apply_versioned
 from nytte.core.data_version import Area, changed
 from nytte.models import Participant, Referral, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS as WEEKDAY_COLUMNS
+from nytte.org.service import visible_unit_ids
 from nytte.reference import code_labels
-from nytte.services.org import visible_unit_ids
 from nytte.validation import ShortText
 
 FIELD_LABELS = {

@@ -21,7 +21,7 @@ from nytte.db import session_scope
 from nytte.demo.tasks import DEMO_TASKS
 from nytte.models import Attendance, Task
 from nytte.screening.proposal import ProposalError
-from nytte.services.screening import screen_and_save
+from nytte.screening.service import screen_and_save
 
 DECIDED_BEFORE_START = timedelta(days=14)
 # The task left overdue for its yearly review (shows the catalogue's flag).

@@ -36,9 +36,9 @@ from nytte.io.cells import (
 from nytte.io.errors import ImportProblem, ImportRejected
 from nytte.io.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
 from nytte.models import Participant, Referral, Team, Unit
+from nytte.org.service import visible_unit_ids
 from nytte.privacy import find_cpr_like
 from nytte.reference import code_labels, codes_valid_on
-from nytte.services.org import visible_unit_ids
 
 # Canonical field -> the column names accepted for it (Danish case-system exports).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -55,16 +55,16 @@ from nytte.screening.precedent import (
     export_document,
     read_export,
 )
-from nytte.screening.proposal import TaskProposal, parse_proposal
-from nytte.screening.record_pdf import render_record
-from nytte.screening.rulesets import RuleSet, ruleset_by_id, ruleset_for
-from nytte.screening.vocabulary import VERDICTS
-from nytte.services.precedent_cache import (
+from nytte.screening.precedent_cache import (
     decision_from_row,
     precedent_index,
     screening_ref,
     with_reasons,
 )
+from nytte.screening.proposal import TaskProposal, parse_proposal
+from nytte.screening.record_pdf import render_record
+from nytte.screening.rulesets import RuleSet, ruleset_by_id, ruleset_for
+from nytte.screening.vocabulary import VERDICTS
 
 SCREENERS = (Role.KOORDINATOR, Role.LEDER)
 READERS = (Role.KOORDINATOR, Role.LEDER, Role.ADMIN)

@@ -1,0 +1,1 @@
+"""Administration: searching the audit trail and a participant's right of access."""
