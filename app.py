@@ -6,7 +6,7 @@ and draws that role's menu. Every page is routed in every run (so a deep link is
 resolved before the role is known and survives choosing a role or logging in), but a
 page the role may not open renders only "Du har ikke adgang til …". Streamlit's own
 page list is switched off (client.showSidebarNavigation = false); the menu is drawn
-with st.page_link from nytte.navigation. Every page function checks the role again."""
+with st.page_link from nytte.core.navigation. Every page function checks the role again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from nytte.auth import (
+from nytte.core.auth import (
     ROLE_LABELS,
     Principal,
     Role,
@@ -25,9 +25,9 @@ from nytte.auth import (
     principal_from_claims,
     validate_auth_section,
 )
-from nytte.config import ConfigError, Settings, load_settings
-from nytte.navigation import PAGES, PAGES_BY_KEY, may_open, pages_for
-from nytte.textsafe import md_escape
+from nytte.core.config import ConfigError, Settings, load_settings
+from nytte.core.navigation import PAGES, PAGES_BY_KEY, may_open, pages_for
+from nytte.core.textsafe import md_escape
 from pages import (
     absence_notices,
     admin,
@@ -57,7 +57,7 @@ from pages.common import (
 
 ROOT = Path(__file__).resolve().parent
 
-# Routing: page key (nytte.navigation, also the URL path) -> the function that renders
+# Routing: page key (nytte.core.navigation, also the URL path) -> the function that renders
 # it. URL paths are Danish and module names English, so no URL path equals a file in
 # pages/.
 RENDERERS: dict[str, Callable[[], None]] = {

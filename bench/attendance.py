@@ -22,13 +22,13 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from nytte.attendance.roll import RollEntry, read_roll, save_roll
-from nytte.audit import record
-from nytte.auth import Principal, Role, demo_principal
-from nytte.db import make_engine, session_scope
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role, demo_principal
+from nytte.core.db import make_engine, session_scope
+from nytte.core.migrate import upgrade
 from nytte.demo.database import add_team_of, demo_database
 from nytte.demo.params import DEMO_END, DEMO_MUNICIPALITY
 from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
 from nytte.models import ABSENT, PRESENT, Attendance, Referral
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def naive_save(
 ) -> None:
     """The baseline: one transaction, lookup and audit event per person (no batching).
 
-    A measuring stick, not a service: it is not registered in nytte.access."""
+    A measuring stick, not a service: it is not registered in nytte.core.access."""
     for e in entries:
         with session_scope(engine) as s:
             ref = s.get(Referral, e.referral_id)

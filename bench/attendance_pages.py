@@ -15,8 +15,8 @@ from streamlit.util import calc_hash
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nytte.auth import Role  # noqa: E402
-from nytte.navigation import PAGES_BY_KEY  # noqa: E402
+from nytte.core.auth import Role  # noqa: E402
+from nytte.core.navigation import PAGES_BY_KEY  # noqa: E402
 
 PAGES = ("fremmoede", "fremmoedeoverblik", "kapacitet", "tragt", "fravaer", "risikoliste")
 WARM_RUNS = 5

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from nytte.db import get_engine, session_scope
+from nytte.core.db import get_engine, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
     from nytte.council.evaluation import evaluation_data, evaluation_pdf, evaluation_xlsx
     from nytte.council.metrics import Scope as MScope
     from nytte.council.metrics import (

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
-from nytte.auth import Role  # noqa: E402
+from nytte.core.auth import Role  # noqa: E402
 
 
 def main() -> None:

@@ -17,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
-from nytte.db import make_engine
+from nytte.core.auth import Principal, Role
+from nytte.core.db import make_engine
+from nytte.core.migrate import upgrade
 from nytte.demo.service import fill_demo
 from nytte.io.errors import ImportRejected
 from nytte.io.workbook import workbook_bytes
-from nytte.migrate import upgrade
 from nytte.referrals.imports import import_referrals
 
 HEADER = ["sagsnr", "ydelsesgruppe", "visitationsgruppe", "køn", "fødselsår", "enhed", "hold",

@@ -30,9 +30,9 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
-from nytte.db import make_engine
-from nytte.migrate import upgrade
+from nytte.core.auth import Principal, Role
+from nytte.core.db import make_engine
+from nytte.core.migrate import upgrade
 from nytte.models import Screening, Task
 from nytte.screening import precedent_cache as precedent_cache
 from nytte.screening import service as svc

@@ -7,8 +7,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from nytte.config import load_settings
-from nytte.db import make_engine
+from nytte.core.config import load_settings
+from nytte.core.db import make_engine
 from nytte.models import Base
 
 config = context.config
@@ -27,7 +27,7 @@ def _run(connection: Connection) -> None:
 
 
 def run_migrations_online() -> None:
-    # A connection handed in by nytte.migrate (tests, CLI) wins over the settings.
+    # A connection handed in by nytte.core.migrate (tests, CLI) wins over the settings.
     connection = config.attributes.get("connection")
     if connection is not None:
         _run(connection)

@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from nytte.config import ConfigError
+from nytte.core.config import ConfigError
 
 COMMANDS: list[str] = [
     "nytte.commands.migrate",

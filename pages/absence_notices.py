@@ -9,10 +9,10 @@ from datetime import date
 import streamlit as st
 
 from nytte.attendance.notices import DISCLAIMER, record_export, to_csv, to_pdf, to_xlsx
-from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_decimal, fmt_int
-from nytte.textsafe import md_escape
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.formats import fmt_date, fmt_decimal, fmt_int
+from nytte.core.textsafe import md_escape
 from pages._ui import cache
 from pages.attendance_data import definition_note, unit_and_period
 from pages.common import db_session, guard

@@ -13,10 +13,10 @@ from nytte.admin.audit_log import (
     export_participant_history,
     search_audit,
 )
-from nytte.audit_text import ENTITY_LABELS, action_label, entity_label
-from nytte.auth import AccessDenied, Principal
-from nytte.config import RetentionSettings
-from nytte.formats import fmt_int
+from nytte.core.audit_text import ENTITY_LABELS, action_label, entity_label
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.config import RetentionSettings
+from nytte.core.formats import fmt_int
 from pages.common import db_session, guard, run_or_refuse
 
 EXPORT_KEY = "nytte_admin_export"

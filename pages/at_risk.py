@@ -8,10 +8,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from nytte.auth import AccessDenied
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_int, fmt_pct
-from nytte.textsafe import md_escape
+from nytte.core.auth import AccessDenied
+from nytte.core.formats import fmt_date, fmt_int, fmt_pct
+from nytte.core.textsafe import md_escape
 from pages._ui import cache
 from pages.attendance_data import definition_note, unit_filter
 from pages.common import guard

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from nytte.auth import Principal
+from nytte.core.auth import Principal
 from nytte.kpis.attendance import definition
 from pages._ui import cache
 

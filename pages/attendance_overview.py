@@ -11,10 +11,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from nytte.auth import AccessDenied
 from nytte.core import clock
-from nytte.formats import fmt_int, fmt_pct
-from nytte.textsafe import md_escape
+from nytte.core.auth import AccessDenied
+from nytte.core.formats import fmt_int, fmt_pct
+from nytte.core.textsafe import md_escape
 from pages._ui import cache
 from pages.attendance_data import (
     definition_note,

@@ -12,10 +12,10 @@ import streamlit as st
 
 from nytte.attendance.capacity import OCCUPANCY_WEEKS, CapacityRow, occupancy
 from nytte.attendance.forecast import TARGET_LABELS, TARGETS
-from nytte.auth import AccessDenied
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
-from nytte.textsafe import md_escape
+from nytte.core.auth import AccessDenied
+from nytte.core.formats import fmt_date, fmt_decimal, fmt_int, fmt_pct
+from nytte.core.textsafe import md_escape
 from pages._ui import cache
 from pages.attendance_data import (
     definition_note,

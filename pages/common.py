@@ -13,14 +13,14 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from nytte.audit_guard import guard_engine, require_audit
-from nytte.auth import AccessDenied, Principal
-from nytte.concurrency import OUTAGE_MESSAGE, ConcurrentEditError, problem_message
-from nytte.config import Settings
-from nytte.db import DatabaseUnavailable, check_database, get_engine, session_scope
-from nytte.db_roles import check_app_role
-from nytte.navigation import require_page
-from nytte.textsafe import md_escape
+from nytte.core.audit_guard import guard_engine, require_audit
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.concurrency import OUTAGE_MESSAGE, ConcurrentEditError, problem_message
+from nytte.core.config import Settings
+from nytte.core.db import DatabaseUnavailable, check_database, get_engine, session_scope
+from nytte.core.db_roles import check_app_role
+from nytte.core.navigation import require_page
+from nytte.core.textsafe import md_escape
 
 PRINCIPAL_KEY = "nytte_principal"
 T = TypeVar("T")
@@ -61,8 +61,8 @@ def check_database_ready(settings: Settings) -> None:
 @contextmanager
 def db_session() -> Iterator[Session]:
     """One unit of work for a page. Every write in it must leave an audit event
-    (nytte.audit.record): a transaction that writes without one is refused at commit
-    (nytte.audit_guard.UnauditedWrite)."""
+    (nytte.core.audit.record): a transaction that writes without one is refused at commit
+    (nytte.core.audit_guard.UnauditedWrite)."""
     with session_scope(engine()) as session:
         require_audit(session)
         yield session
@@ -96,7 +96,7 @@ LAST_READ_PREFIX = "nytte_last_read:"
 
 
 def db_problem_message(exc: BaseException) -> str | None:
-    """nytte.concurrency.problem_message, also for the page's own exceptions."""
+    """nytte.core.concurrency.problem_message, also for the page's own exceptions."""
     if isinstance(exc, DatabaseUnavailable):
         return OUTAGE_MESSAGE
     if isinstance(exc, ConcurrentEditError):

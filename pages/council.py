@@ -12,18 +12,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from nytte import kpis
-from nytte.auth import Principal
+from nytte.core.auth import Principal
+from nytte.core.formats import fmt_datetime, fmt_int, fmt_pct
+from nytte.core.reference_figures import OFFERED_2022
+from nytte.core.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage
 from nytte.council.downloads import REVIEW_KPIS, file_name
 from nytte.council.exports import table_csv
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
 from nytte.council.regional import ShareRow
-from nytte.formats import fmt_datetime, fmt_int, fmt_pct
 from nytte.jobindsats.client import JobindsatsClient, resolve_token
 from nytte.jobindsats.store import fetch_from_api, import_csv
-from nytte.reference_figures import OFFERED_2022
-from nytte.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 from pages._ui import cache
 from pages.common import engine, guard, upload_note
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nytte.auth import ROLE_LABELS, Role
 from nytte.core import clock
-from nytte.formats import fmt_date_long, fmt_int
+from nytte.core.auth import ROLE_LABELS, Role
+from nytte.core.formats import fmt_date_long, fmt_int
+from nytte.core.textsafe import md_escape
 from nytte.org.service import unit_summaries
-from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 

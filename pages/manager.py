@@ -9,14 +9,14 @@ import plotly.express as px
 import streamlit as st
 
 from nytte import kpis
-from nytte.auth import Principal
+from nytte.core.auth import Principal
+from nytte.core.formats import fmt_decimal
+from nytte.core.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
+from nytte.core.textsafe import md_escape
 from nytte.council import periods
 from nytte.council.evaluation import fmt_kpi, generate_yearly_evaluation
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
 from nytte.council.overview import AGE_LABELS, Overview
-from nytte.formats import fmt_decimal
-from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
-from nytte.textsafe import md_escape
 from pages._ui import cache
 from pages.common import db_session, guard
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from nytte.core import clock
-from nytte.formats import fmt_date
+from nytte.core.formats import fmt_date
 from nytte.screening import service as svc
 from nytte.screening.portfolio import PortfolioFilter
 from nytte.screening.vocabulary import INDOOR_OUTDOOR, PROFESSIONAL_AREAS, SEASONS

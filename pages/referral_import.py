@@ -8,14 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nytte.audit_guard import UnauditedWrite
-from nytte.auth import AccessDenied
-from nytte.exports import to_csv_bytes
-from nytte.formats import fmt_decimal, fmt_int
+from nytte.core.audit_guard import UnauditedWrite
+from nytte.core.auth import AccessDenied
+from nytte.core.formats import fmt_decimal, fmt_int
+from nytte.core.textsafe import md_escape
 from nytte.io.errors import MAX_LISTED, ImportRejected
+from nytte.io.exports import to_csv_bytes
 from nytte.io.reader import DEFAULT_LIMITS, MB
 from nytte.referrals.imports import import_referrals
-from nytte.textsafe import md_escape
 from pages.common import db_session, guard, upload_note
 
 PAGE = "indlaes-henvisninger"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nytte.audit_guard import UnauditedWrite
-from nytte.auth import AccessDenied, Principal
-from nytte.concurrency import ConcurrentEditError, DatabaseUnavailable, saving
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_decimal
-from nytte.reference import code_labels
+from nytte.core.audit_guard import UnauditedWrite
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.concurrency import ConcurrentEditError, DatabaseUnavailable, saving
+from nytte.core.formats import fmt_date, fmt_decimal
+from nytte.core.reference import code_labels
+from nytte.core.textsafe import md_escape
 from nytte.referrals.service import (
     WEEKDAY_COLUMNS,
     InvalidInput,
@@ -23,7 +24,6 @@ from nytte.referrals.service import (
     list_referrals,
     update_referral,
 )
-from nytte.textsafe import md_escape
 from pages.common import db_session, guard
 
 PAGE = "henvisninger"

@@ -25,11 +25,11 @@ from nytte.attendance.roll import (
 )
 from nytte.attendance.roll_import import COLUMNS as IMPORT_COLUMNS
 from nytte.attendance.roll_import import import_paper_roll
-from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_int
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.formats import fmt_date, fmt_int
+from nytte.core.textsafe import md_escape
 from nytte.kpis.attendance import definition
-from nytte.textsafe import md_escape
 from pages.common import db_session, guard, read_or_last
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}

@@ -13,9 +13,10 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from nytte.auth import AccessDenied, Principal
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_datetime, fmt_pct
+from nytte.core.auth import AccessDenied, Principal
+from nytte.core.formats import fmt_date, fmt_datetime, fmt_pct
+from nytte.core.textsafe import md_escape
 from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError
 from nytte.screening.documents import ConsultationRecord
@@ -40,7 +41,6 @@ from nytte.screening.vocabulary import (
     VERDICTS,
     YES_NO,
 )
-from nytte.textsafe import md_escape
 from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nytte.auth import AccessDenied, Role
 from nytte.core import clock
-from nytte.formats import fmt_datetime
+from nytte.core.auth import AccessDenied, Role
+from nytte.core.formats import fmt_datetime
+from nytte.core.textsafe import md_escape
 from nytte.screening import service as svc
 from nytte.screening.policy import PolicyError
 from nytte.screening.precedent import PrecedentFileError
 from nytte.screening.rulesets import ruleset_for
 from nytte.screening.vocabulary import PROFESSIONAL_AREAS, RECURRING_POLICIES
-from nytte.textsafe import md_escape
 from pages._ui.widgets import table_or_note
 from pages.common import db_session, guard, upload_note
 

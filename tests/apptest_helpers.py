@@ -10,8 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from nytte.auth import Role
-from nytte.db import dispose_engines
+from nytte.core.auth import Role
+from nytte.core.db import dispose_engines
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

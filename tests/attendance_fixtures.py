@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role, demo_principal
-from nytte.db import session_factory
+from nytte.core.auth import Principal, Role, demo_principal
+from nytte.core.db import session_factory
 from tests.trust_helpers import writable_copy
 
 DAY = date(2026, 11, 23)  # the Monday after the demo data ends: nobody registered yet

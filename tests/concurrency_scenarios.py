@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from nytte.concurrency import ConcurrentEditError, apply_versioned
+from nytte.core.concurrency import ConcurrentEditError, apply_versioned
 from nytte.models import Attendance, Task
 
 
@@ -48,7 +48,7 @@ def first_ids(engine: Engine) -> tuple[int, int]:
 if __name__ == "__main__":  # python -m tests.concurrency_scenarios <url>: versioning off
     import sys
 
-    from nytte.db import make_engine
+    from nytte.core.db import make_engine
 
     for mapped in (Task, Attendance):
         mapped.__mapper__.version_id_col = None

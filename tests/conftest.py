@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from nytte.db import dispose_engines, make_engine
+from nytte.core.db import dispose_engines, make_engine
+from nytte.core.migrate import upgrade
 from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get(
     "NYTTE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -87,7 +87,7 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'nytte.db'}"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'nytte.core.db'}"
 
 
 def _migrated_demo(url: str) -> Engine:

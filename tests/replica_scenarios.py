@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from nytte.auth import Role
+from nytte.core.auth import Role
 from tests.apptest_helpers import open_page
 
 ROLL_DAY = date(2026, 11, 23)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nytte.auth import Role
-from nytte.navigation import PAGES, pages_for
+from nytte.core.auth import Role
+from nytte.core.navigation import PAGES, pages_for
 from tests.apptest_helpers import open_page
 
 ROLE_PAGES = [(role, spec.key) for role in Role for spec in pages_for(role)]

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import select, update
 
-from nytte.db import make_engine, session_scope
+from nytte.core.db import make_engine, session_scope
 from nytte.demo.database import add_team_of, demo_database
 from nytte.models import ABSENT, PRESENT, Attendance, Participant
 from tests.server import running_app, wait_for_run

@@ -16,10 +16,10 @@ from nytte.attendance.dashboard import attendance_dashboard
 from nytte.attendance.funnel import StableRule, referral_funnel
 from nytte.attendance.notices import absence_notices
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
-from nytte.calendar import closed_reason
-from nytte.db import session_scope
+from nytte.core.calendar import closed_reason
+from nytte.core.db import session_scope
+from nytte.core.reference import code_labels
 from nytte.models import ABSENT, Attendance, ClosingDay, Participant, Referral, Team, Unit
-from nytte.reference import code_labels
 from tests.attendance_fixtures import CITY, DAY, manager, session, writable_demo
 
 __all__ = ["session", "writable_demo"]
@@ -307,7 +307,7 @@ def test_a_new_unit_without_any_history_gives_empty_figures_not_errors(session: 
 
 def test_the_council_never_gets_person_level_attendance(demo_engine: Engine) -> None:
     from nytte.attendance.data import scope_units
-    from nytte.auth import AccessDenied, Role, demo_principal
+    from nytte.core.auth import AccessDenied, Role, demo_principal
 
     council = demo_principal(Role.RAAD, "0253", (), "1085")
     with session_scope(demo_engine) as s, pytest.raises(AccessDenied):

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from nytte.attendance import at_risk
 from nytte.attendance.data import attendance_frame, referral_frame
 from nytte.attendance.forecast import _Design, _fit, _predict, backtest, forecast
-from nytte.db import session_scope
+from nytte.core.db import session_scope
 from tests.attendance_fixtures import manager
 
 

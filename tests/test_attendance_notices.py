@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from nytte.attendance.notices import COLUMNS, absence_notices, to_csv, to_pdf, to_xlsx
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll
-from nytte.db import session_scope
-from nytte.exports import safe_cell as neutralise
+from nytte.core.db import session_scope
+from nytte.io.exports import safe_cell as neutralise
 from nytte.models import ABSENT, Attendance, Unit
 from tests.attendance_fixtures import CITY, DAY, coordinator, manager, session, writable_demo
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from nytte.auth import Role
-from nytte.db import session_scope
+from nytte.core.auth import Role
+from nytte.core.db import session_scope
 from nytte.demo.database import demo_database
 from nytte.models import ABSENT, Attendance
 from tests.apptest_helpers import app_reading, open_page
@@ -30,7 +30,7 @@ def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _rows(url: str) -> list[Attendance]:
-    from nytte.db import make_engine
+    from nytte.core.db import make_engine
 
     engine = make_engine(url)
     with session_scope(engine) as s:
@@ -63,8 +63,8 @@ def test_all_present_then_exceptions_then_save(own_db: str) -> None:
 
 def _two_on_the_roll() -> list[int]:
     from nytte.attendance.roll import read_roll
-    from nytte.auth import demo_principal
-    from nytte.db import get_engine
+    from nytte.core.auth import demo_principal
+    from nytte.core.db import get_engine
 
     with session_scope(get_engine()) as s:
         sheet = read_roll(s, demo_principal(Role.KOORDINATOR, "0253", [1, 2], "1085"), 2, DAY)

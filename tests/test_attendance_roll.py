@@ -19,9 +19,9 @@ from nytte.attendance.roll import (
     save_roll,
     sign_in_sheet_pdf,
 )
-from nytte.audit import FREE_TEXT_MARKER, shown
-from nytte.auth import AccessDenied
-from nytte.db import session_factory
+from nytte.core.audit import FREE_TEXT_MARKER, shown
+from nytte.core.auth import AccessDenied
+from nytte.core.db import session_factory
 from nytte.models import (
     ABSENT,
     PRESENT,

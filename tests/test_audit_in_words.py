@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from nytte.audit_text import ACTION_LABELS, danish_time, describe, describe_values
+from nytte.core.audit_text import ACTION_LABELS, danish_time, describe, describe_values
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _recorded_actions() -> set[str]:
-    """The action codes passed to nytte.audit.record anywhere in nytte/ (from the source)."""
+    """The action codes passed to nytte.core.audit.record anywhere in nytte/ (from the source)."""
     found: set[str] = set()
     for path in (ROOT / "nytte").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

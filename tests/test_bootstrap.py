@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
-from nytte.auth import Role, demo_principal
+from nytte.core.auth import Role, demo_principal
 from nytte.council.council_page import council_page
 from nytte.council.overview import manager_overview
 from nytte.council.periods import Period

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from nytte.auth import Role
+from nytte.core.auth import Role
 from nytte.core.data_version import Area, versions
-from nytte.db import make_engine, session_scope
+from nytte.core.db import make_engine, session_scope
 from tests.apptest_helpers import app_reading, open_page
 from tests.conftest import clone_pg_database, drop_pg_database
 from tests.replica_scenarios import ROLL_DAY

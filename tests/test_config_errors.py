@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from nytte.auth import parse_role_rules, validate_auth_section
-from nytte.config import ConfigError
-from nytte.db import check_database, make_engine
-from nytte.reference import read_municipalities
+from nytte.core.auth import parse_role_rules, validate_auth_section
+from nytte.core.config import ConfigError
+from nytte.core.db import check_database, make_engine
+from nytte.core.reference import read_municipalities
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_AUTH = {

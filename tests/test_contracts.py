@@ -42,7 +42,7 @@ ALLOWED_CORE_TO_FEATURE = {("nytte.core.bootstrap", "nytte.council.hooks"),
                            ("nytte.core.bootstrap", "nytte.council.hooks.install_session_hooks")}
 
 # Pages call services; they never touch the ORM, the engine or SQL query modules.
-PAGE_FORBIDDEN = ("nytte.models", "nytte.db", "nytte.council.summary", "nytte.council.metrics",
+PAGE_FORBIDDEN = ("nytte.models", "nytte.core.db", "nytte.council.summary", "nytte.council.metrics",
                   "nytte.council.hooks", "sqlalchemy")
 # The unit of work for a page is opened in one place.
 PAGE_DB_ADAPTERS = {"pages.common"}
@@ -142,9 +142,9 @@ def test_pages_import_services_never_models_or_queries() -> None:
     sources["app"] = ROOT / "app.py"
     for module, path in sources.items():
         for dep in _imports(path):
-            if module in PAGE_DB_ADAPTERS and dep.startswith(("nytte.db", "sqlalchemy")):
+            if module in PAGE_DB_ADAPTERS and dep.startswith(("nytte.core.db", "sqlalchemy")):
                 continue
-            if module == "app" and dep in ("nytte.db", "nytte.db.check_database"):
+            if module == "app" and dep in ("nytte.core.db", "nytte.core.db.check_database"):
                 continue  # the router checks the database once before routing
             if any(dep == f or dep.startswith(f + ".") for f in PAGE_FORBIDDEN):
                 found.add(f"{module} -> {dep}")
@@ -152,10 +152,10 @@ def test_pages_import_services_never_models_or_queries() -> None:
 
 
 def test_settings_are_read_in_one_place() -> None:
-    """Environment variables and secrets are read by nytte/config.py (and the clock,
+    """Environment variables and secrets are read by nytte/core/config.py (and the clock,
     which reads the date it is told to fix); nowhere else. The router reads the [auth]
     section that Streamlit's own login (st.login) is configured by."""
-    allowed = {("nytte.config", n) for n in NEEDLES} | {("nytte.core.clock", "os.environ"),
+    allowed = {("nytte.core.config", n) for n in NEEDLES} | {("nytte.core.clock", "os.environ"),
                                                         ("app", "st.secrets")}
     found = set()
     for module, path in {**_sources("nytte"), **_sources("pages"), "app": ROOT / "app.py"}.items():
@@ -179,9 +179,9 @@ def _mentions(tops: tuple[str, ...], needles: tuple[str, ...], owners: set[str])
 
 
 def test_one_csv_writer() -> None:
-    """Every CSV leaves through nytte/exports.py (formula cells neutralised)."""
+    """Every CSV leaves through nytte/io/exports.py (formula cells neutralised)."""
     assert _mentions(("nytte", "pages"), ("csv.writer", "csv.DictWriter", ".to_csv("),
-                     {"nytte.exports"}) == []
+                     {"nytte.io.exports"}) == []
 
 
 def test_one_answer_to_which_units_a_user_may_see() -> None:
@@ -189,7 +189,7 @@ def test_one_answer_to_which_units_a_user_may_see() -> None:
     check), never filtered by hand in a feature."""
     found = set()
     for module, path in _sources("nytte").items():
-        if module in ("nytte.org.scope", "nytte.auth"):
+        if module in ("nytte.org.scope", "nytte.core.auth"):
             continue
         if "principal.unit_ids" in path.read_text(encoding="utf-8"):
             found.add(module)
@@ -226,7 +226,7 @@ def test_times_are_shown_in_danish_time() -> None:
     """A stored timestamp (naive UTC) is shown in Danish time, winter and summer."""
     from datetime import datetime
 
-    from nytte.formats import fmt_datetime
+    from nytte.core.formats import fmt_datetime
 
     assert fmt_datetime(datetime(2026, 1, 15, 7, 30)) == "15-01-2026 08:30"
     assert fmt_datetime(datetime(2026, 7, 15, 7, 30)) == "15-07-2026 09:30"

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import dispose_engines, make_engine, session_scope
+from nytte.core.suppression import ProtectedTable, is_primary, protect
 from nytte.council import periods
 from nytte.council.council_page import council_page
 from nytte.council.downloads import page_csv
 from nytte.council.periods import Period
 from nytte.council.review import regional_year
-from nytte.db import dispose_engines, make_engine, session_scope
-from nytte.suppression import ProtectedTable, is_primary, protect
 from tests.council_attack import Attack, attack_year, parse_tables
 
 REGION = "1085"

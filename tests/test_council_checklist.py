@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from nytte.core.db import session_scope
 from nytte.council.checklist import Status, strategy_checklist
-from nytte.db import session_scope
 from nytte.models import Consultation, Screening, Task
 
 ON = date(2025, 12, 31)
@@ -60,7 +60,7 @@ def test_evaluation_lists_the_task_portfolio(empty_engine: Engine) -> None:
 
     from openpyxl import load_workbook
 
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
     from nytte.council.evaluation import generate_yearly_evaluation
 
     with Session(empty_engine) as s, s.begin():

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, func, select
 
 from nytte.cli import main
-from nytte.db import dispose_engines, session_scope
+from nytte.core.db import dispose_engines, session_scope
 from nytte.models.council import JobindsatsObservation, ReferralStats
 from tests import council_data
 from tests.jobindsats_fakes import FIXTURES
@@ -50,7 +50,7 @@ def test_fetch_without_token_says_what_to_set(cli_db: Engine, monkeypatch: pytes
 @pytest.mark.parametrize("period", ["2025", "2025-Q3", "2025-09"])
 def test_export_gives_the_pages_files(cli_db: Engine, tmp_path: Path, period: str) -> None:
     """`council export` writes exactly the page's downloads for the period."""
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
     from nytte.council import periods
     from nytte.council.council_page import council_page
     from nytte.council.downloads import page_csv, page_xlsx

@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
+from nytte.core.suppression import NO_DATA
 from nytte.council import periods
 from nytte.council.review import regional_review
-from nytte.db import session_scope
 from nytte.demo import params as P
 from nytte.demo.region import AVERAGE_ENROLLED, iter_region, sizes
-from nytte.suppression import NO_DATA
 
 CODES = ["0259", "0265", "0269", "0306", "0316", "0320", "0326", "0329", "0330", "0336",
          "0340", "0350", "0360", "0370", "0376", "0390"]  # Sjælland without Greve

@@ -14,15 +14,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
+from nytte.core.formats import fmt_int
 from nytte.council import pdf as pdf_module
 from nytte.council import periods
 from nytte.council.council_page import council_page
 from nytte.council.downloads import page_csv
 from nytte.council.evaluation import evaluation_data, evaluation_pdf
 from nytte.council.pack import meeting_pack_pdf
-from nytte.db import session_scope
-from nytte.formats import fmt_int
 from tests.council_attack import parse_tables
 
 REVIEWER = Principal("r", "Rådsmedlem", Role.RAAD, region_code="1085")

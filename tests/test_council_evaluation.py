@@ -11,8 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, text
 
 from nytte import kpis
-from nytte.auth import Principal, Role
 from nytte.core import clock
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
+from nytte.core.formats import fmt_int
 from nytte.council.checklist import Status, strategy_checklist
 from nytte.council.evaluation import (
     VERDICT_COLUMNS,
@@ -22,8 +24,6 @@ from nytte.council.evaluation import (
     fmt_kpi,
     generate_yearly_evaluation,
 )
-from nytte.db import session_scope
-from nytte.formats import fmt_int
 
 LEADER = Principal("leder", "Demo leder", Role.LEDER, municipality_code="0253")
 YEAR = 2025

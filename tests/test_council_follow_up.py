@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, func, select
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
 from nytte.council.metrics import Scope, kpi_values, raw_counts
 from nytte.council.periods import year
-from nytte.db import session_scope
 from nytte.models import Participant, Referral
 from nytte.models.council import ExitFollowUp
 from tests import council_data

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from nytte.core.reference_figures import municipality_names
 from nytte.jobindsats.client import (
     NYTTE_TABLE,
     TOKEN_ENV,
@@ -30,7 +31,6 @@ from nytte.jobindsats.parse import (
     parse_danish_count,
 )
 from nytte.jobindsats.periods import format_period, parse_period
-from nytte.reference_figures import municipality_names
 from tests.jobindsats_fakes import FIXTURES, fixture, ok, recorded_session
 
 

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, func, select
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
+from nytte.core.reference_figures import municipality_names
 from nytte.council.council_page import jobindsats_view
-from nytte.db import session_scope
 from nytte.jobindsats.client import (
     TIMEOUT,
     JobindsatsClient,
@@ -23,7 +24,6 @@ from nytte.jobindsats.errors import JobindsatsLayoutError, JobindsatsQueryError
 from nytte.jobindsats.parse import AreaResolver, observations_from_api
 from nytte.jobindsats.store import fetch_from_api
 from nytte.models.council import JobindsatsFetch, JobindsatsObservation
-from nytte.reference_figures import municipality_names
 from tests.jobindsats_fakes import (
     ALL_TABLE,
     TOKEN,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from nytte.auth import AccessDenied, Principal, Role
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.db import session_scope
 from nytte.council.council_page import jobindsats_view
-from nytte.db import session_scope
 from nytte.jobindsats.client import JobindsatsClient
 from nytte.jobindsats.store import fetch_from_api, import_csv
 from nytte.models import AuditEvent

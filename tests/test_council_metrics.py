@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
+from nytte.core.db import session_scope
 from nytte.council.downloads import REVIEW_KPIS
 from nytte.council.evaluation import EVALUATION_KPIS
 from nytte.council.metrics import (
@@ -25,7 +26,6 @@ from nytte.council.metrics import (
 from nytte.council.overview import DRILL_KPIS, OVERVIEW_KPIS
 from nytte.council.periods import month, quarter, year
 from nytte.council.summary import ensure_fresh
-from nytte.db import session_scope
 from nytte.models import Attendance, Referral
 from nytte.models.council import AttendanceMonth, EnrolledMonth, ReferralStats
 from tests import council_data

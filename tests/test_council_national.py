@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from nytte.auth import Role
+from nytte.core.auth import Role
 from nytte.council.national import table_2_1_view
 from tests.apptest_helpers import open_page
 

@@ -8,14 +8,14 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
+from nytte.core.suppression import NO_DATA
 from nytte.council.checklist import Status
 from nytte.council.council_page import council_page
 from nytte.council.downloads import page_csv
 from nytte.council.pack import meeting_pack_pdf
 from nytte.council.periods import year
-from nytte.db import session_scope
-from nytte.suppression import NO_DATA
 from tests import council_data
 from tests.council_attack import parse_tables
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from nytte.auth import Role
-from nytte.db import session_scope
+from nytte.core.auth import Role
+from nytte.core.db import session_scope
 from nytte.models import AuditEvent
 from tests.apptest_helpers import app_reading, open_page
 from tests.trust_helpers import writable_copy

@@ -18,16 +18,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from nytte.auth import AccessDenied, Principal, Role
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.db import make_engine, session_scope
+from nytte.core.migrate import upgrade
+from nytte.core.suppression import ProtectedTable
 from nytte.council.council_page import council_page
 from nytte.council.exports import table_csv, tables_xlsx
 from nytte.council.overview import manager_overview
 from nytte.council.pack import meeting_pack_pdf
 from nytte.council.periods import month_label, year
 from nytte.council.review import regional_review
-from nytte.db import make_engine, session_scope
-from nytte.migrate import upgrade
-from nytte.suppression import ProtectedTable
 from tests import council_data
 from tests.apptest_helpers import app_reading, open_page
 from tests.test_council_suppression import propagate_attack, rank_attack

@@ -1,6 +1,6 @@
 """Discretion: no count 1-4 is visible, and no hidden cell can be worked out.
 
-The attackers here are written independently of nytte.suppression's own LP check:
+The attackers here are written independently of nytte.core.suppression's own LP check:
 they propagate single unknowns through rows and columns, test for linear
 determination with matrix ranks, and brute-force small tables.
 """
@@ -13,7 +13,7 @@ import random
 import numpy as np
 import pytest
 
-from nytte.suppression import (
+from nytte.core.suppression import (
     MARK,
     THRESHOLD,
     ProtectedTable,
@@ -220,7 +220,7 @@ def test_protected_table_cannot_be_built_around_protect() -> None:
 
 
 def test_linked_tables_hide_the_same_totals() -> None:
-    from nytte.suppression import TableSpec, protect_linked
+    from nytte.core.suppression import TableSpec, protect_linked
 
     rows = ["A", "B", "C"]
     # Row B has 4 persons in all: a primary total in both tables.
@@ -266,7 +266,7 @@ def _exact_disclosed(values: list[int], hidden: list[bool], lines: list[list[int
 
 @pytest.mark.parametrize("seed", range(40))
 def test_fast_disclosure_check_matches_the_exact_one(seed: int) -> None:
-    from nytte.suppression import _lines, disclosed_cells
+    from nytte.core.suppression import _lines, disclosed_cells
 
     rng = random.Random(500 + seed)
     n_r, n_c = rng.randint(1, 4), rng.randint(2, 4)

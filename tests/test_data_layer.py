@@ -9,12 +9,12 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from nytte.audit import record
-from nytte.auth import Principal, Role
-from nytte.migrate import alembic_config
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
+from nytte.core.migrate import alembic_config
+from nytte.core.reference import codes_valid_on
 from nytte.models import Attendance, AuditEvent, Base, CodeValue, Municipality, Referral
 from nytte.org.service import unit_summaries
-from nytte.reference import codes_valid_on
 
 ADMIN = Principal("u1", "Test", Role.ADMIN, municipality_code="0253")
 

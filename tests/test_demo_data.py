@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from nytte.calendar import holiday_name, suspension_on
+from nytte.core.calendar import holiday_name, suspension_on
 from nytte.demo import params as P
 from nytte.demo.generate import exact_allocation, generate
 from nytte.models import Attendance, Participant, Referral, Unit

@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 from sqlalchemy import Engine
 
-from nytte.auth import ROLE_LABELS, Role
-from nytte.navigation import pages_for
+from nytte.core.auth import ROLE_LABELS, Role
+from nytte.core.navigation import pages_for
 from tests.browser_checks import (
     SCREENSHOTS,
     AxeReport,

@@ -39,10 +39,10 @@ def test_belaegning_is_computed_one_way(demo_sqlite: object) -> None:
     from sqlalchemy import Engine
 
     from nytte.attendance.capacity import OCCUPANCY_WEEKS, capacity_dashboard, occupancy
-    from nytte.auth import Role, demo_principal
+    from nytte.core.auth import Role, demo_principal
+    from nytte.core.db import session_scope
     from nytte.council import periods
     from nytte.council.overview import manager_overview
-    from nytte.db import session_scope
 
     assert isinstance(demo_sqlite, Engine)
     leader = demo_principal(Role.LEDER, "0253", [], "1085")

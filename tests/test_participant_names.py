@@ -18,20 +18,20 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from nytte.admin.retention import anonymise_expired
 from nytte.attendance.notices import absence_notices, to_csv
 from nytte.attendance.roll import RollEntry, all_present, read_roll, save_roll, sign_in_sheet_pdf
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
 from nytte.council.council_page import council_page
 from nytte.council.exports import table_csv, tables_xlsx
 from nytte.council.pack import meeting_pack_pdf
 from nytte.council.periods import year
-from nytte.db import session_scope
 from nytte.demo import params as P
 from nytte.demo.generate import generate
 from nytte.io.errors import ImportRejected
 from nytte.models import ABSENT, AuditEvent, Participant, display_name
 from nytte.referrals.imports import import_referrals
-from nytte.retention import anonymise_expired
 from tests.test_trust_imports import BASE_ROWS, COORD, HEADER, TODAY, csv_bytes
 from tests.trust_helpers import writable_copy
 
@@ -114,7 +114,7 @@ def test_bad_names_are_refused_by_row_and_column(
 
 
 def _coordinator() -> Principal:
-    from nytte.auth import demo_principal
+    from nytte.core.auth import demo_principal
 
     return demo_principal(Role.KOORDINATOR, "0253", [1, 2], "1085")
 

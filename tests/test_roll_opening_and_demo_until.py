@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from nytte.attendance.roll import opening_day
-from nytte.auth import Role, demo_principal
-from nytte.calendar import last_working_day, previous_working_day
 from nytte.cli import main
 from nytte.core import clock
-from nytte.db import make_engine, session_scope
+from nytte.core.auth import Role, demo_principal
+from nytte.core.calendar import last_working_day, previous_working_day
+from nytte.core.db import make_engine, session_scope
+from nytte.core.migrate import upgrade
 from nytte.demo import params as P
 from nytte.demo.generate import generate
 from nytte.demo.service import default_until
-from nytte.migrate import upgrade
 from nytte.models import Attendance
 from pages.roll import fold_edits, follow_status
 

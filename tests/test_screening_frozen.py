@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nytte.core import clock
-from nytte.db import session_scope
+from nytte.core.db import session_scope
 from nytte.models import RuleSetVersion, Screening
 from nytte.screening import rulesets
 from nytte.screening import service as svc

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from nytte.auth import Role
-from nytte.db import make_engine
+from nytte.core.auth import Role
+from nytte.core.db import make_engine
 from nytte.demo.screening import screen_demo_tasks
 from nytte.models import MunicipalPolicy, Screening, Task
 from tests.apptest_helpers import app_reading, open_page

@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
-from nytte.auth import Principal, Role
-from nytte.db import session_scope
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
 from nytte.models import Consultation, Screening, Unit
 from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from nytte.auth import AccessDenied, Principal, Role
 from nytte.commands.screen import main
-from nytte.db import session_scope
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.db import session_scope
 from nytte.models import AuditEvent, Consultation, PrecedentImport, Screening, Task, Unit
 from nytte.screening import service as svc
 from nytte.screening.consultation import ConsultationError

@@ -18,10 +18,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import nytte
-from nytte.access import SERVICES, ServiceSpec
-from nytte.auth import AccessDenied, Principal, Role
+from nytte.core.access import SERVICES, ServiceSpec
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.navigation import PAGES
 from nytte.models import Participant, Referral
-from nytte.navigation import PAGES
 from tests.trust_helpers import page_modules, render_as, shown_text
 
 GREVE, OTHER_MUNI = "0253", "0101"  # Greve (region 1085) holds all demo data
@@ -115,8 +115,8 @@ def test_registry_covers_the_services() -> None:
 def test_every_function_taking_a_principal_is_a_registered_service() -> None:
     """A new service that forgets @requires fails here (auth/audit helpers excepted)."""
     import_all_nytte()
-    exempt_modules = {"nytte.auth", "nytte.audit", "nytte.access", "nytte.navigation",
-                      "nytte.retention", "nytte.org.scope"}
+    exempt_modules = {"nytte.core.auth", "nytte.core.audit", "nytte.core.access",
+                      "nytte.core.navigation", "nytte.admin.retention", "nytte.org.scope"}
     missing = []
     for mod in pkgutil.walk_packages(nytte.__path__, "nytte."):
         if mod.name in exempt_modules or mod.name.endswith("__main__"):

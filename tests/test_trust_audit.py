@@ -18,9 +18,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from nytte.admin.audit_log import AuditFilter, export_participant_history, search_audit
-from nytte.audit import record
-from nytte.auth import Principal, Role
 from nytte.core import clock
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
 from nytte.models import AuditEvent, Participant, Referral
 from nytte.referrals.service import update_referral
 from tests.trust_helpers import render_as, shown_text, writable_copy

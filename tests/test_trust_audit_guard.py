@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text, update
 from sqlalchemy.orm import Session
 
-from nytte.audit import record
-from nytte.audit_guard import UnauditedWrite, require_audit
-from nytte.auth import Principal, Role
+from nytte.core.audit import record
+from nytte.core.audit_guard import UnauditedWrite, require_audit
+from nytte.core.auth import Principal, Role
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import Attendance, AuditEvent, Referral, Task
@@ -58,7 +58,7 @@ def test_audited_write_and_plain_reads_pass(db: Engine, tmp_path: Path) -> None:
 def test_page_refuses_a_save_whose_service_forgot_the_audit(
     db: Engine, app_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Simulate a service that forgets nytte.audit.record: the page's guarded
+    """Simulate a service that forgets nytte.core.audit.record: the page's guarded
     session refuses to commit, the user is told, and nothing is written."""
     import streamlit as st
 
@@ -89,7 +89,7 @@ def test_page_refuses_a_save_whose_service_forgot_the_audit(
                                   "bulk_mappings", "bulk_insert", "text_insert",
                                   "text_delete"])
 def test_guarded_engine_refuses_every_unaudited_write_path(db: Engine, path: str) -> None:
-    from nytte.audit_guard import guard_engine
+    from nytte.core.audit_guard import guard_engine
     from tests.test_trust_db_roles import WRITE_PATHS
 
     guarded = create_engine(db.url)
@@ -106,7 +106,7 @@ def test_guarded_engine_refuses_every_unaudited_write_path(db: Engine, path: str
 
 
 def test_guarded_engine_lets_an_audited_text_write_through(db: Engine) -> None:
-    from nytte.audit_guard import guard_engine
+    from nytte.core.audit_guard import guard_engine
 
     guarded = guard_engine(create_engine(db.url))
     with Session(guarded) as s:
@@ -120,7 +120,7 @@ def test_guarded_engine_lets_an_audited_text_write_through(db: Engine) -> None:
 
 
 def test_the_apps_engine_is_guarded(app_db: str) -> None:
-    from nytte.audit_guard import guard_engine
+    from nytte.core.audit_guard import guard_engine
     from pages.common import engine
 
     e = engine()

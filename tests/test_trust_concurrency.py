@@ -20,9 +20,9 @@ from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
-from nytte.concurrency import OUTAGE_MESSAGE, ConcurrentEditError
-from nytte.db import get_engine
+from nytte.core.auth import Principal, Role
+from nytte.core.concurrency import OUTAGE_MESSAGE, ConcurrentEditError
+from nytte.core.db import get_engine
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import Attendance, AuditEvent, Referral, Task

@@ -1,12 +1,12 @@
-"""The one CPR detector (nytte.privacy): every common way of writing a CPR number is
+"""The one CPR detector (nytte.core.privacy): every common way of writing a CPR number is
 caught, a labelled P-number is not, and every free-text path asks the detector."""
 
 from __future__ import annotations
 
 import pytest
 
-from nytte.privacy import find_cpr_like
-from nytte.validation import check_free_text
+from nytte.core.privacy import find_cpr_like
+from nytte.core.validation import check_free_text
 
 # Shapes a CPR number takes in notes, spreadsheets and e-mails (010190-1234 is a
 # made-up number on a real date; 311299 and 290200 test the calendar).
@@ -93,7 +93,7 @@ def test_an_unlabelled_ten_digit_date_number_is_refused() -> None:
 
 
 def test_no_other_cpr_pattern_in_the_code() -> None:
-    """One detector: no module but nytte.privacy holds its own CPR regular expression."""
+    """One detector: no module but nytte.core.privacy holds its own CPR regular expression."""
     import re
 
     from tests.trust_helpers import ROOT

@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from nytte.audit import record
-from nytte.auth import Principal, Role
-from nytte.config import ConfigError
-from nytte.db import make_engine
-from nytte.db_roles import check_app_role
-from nytte.migrate import upgrade
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
+from nytte.core.config import ConfigError
+from nytte.core.db import make_engine
+from nytte.core.db_roles import check_app_role
+from nytte.core.migrate import upgrade
 from nytte.models import Attendance, AuditEvent, ClosingDay, Task
 from tests.conftest import (
     PG_ADMIN_URL,
@@ -191,7 +191,7 @@ def _app_errors(url: str, monkeypatch: pytest.MonkeyPatch, **env: str) -> tuple[
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from nytte.db import dispose_engines
+    from nytte.core.db import dispose_engines
 
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     for k, v in env.items():

@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from nytte.attendance.roll import RollEntry, read_roll, save_roll
-from nytte.auth import Principal, Role
-from nytte.concurrency import BUSY_MESSAGE, OUTAGE_MESSAGE, RACE_MESSAGE
-from nytte.db import dispose_engines, get_engine, make_engine, session_scope
-from nytte.migrate import upgrade
+from nytte.core.auth import Principal, Role
+from nytte.core.concurrency import BUSY_MESSAGE, OUTAGE_MESSAGE, RACE_MESSAGE
+from nytte.core.db import dispose_engines, get_engine, make_engine, session_scope
+from nytte.core.migrate import upgrade
 from nytte.models import PRESENT, Attendance, AuditEvent
 from tests.apptest_helpers import open_page
 from tests.tcp_proxy import TcpProxy

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
-from nytte.exports import neutralise, to_csv_bytes
+from nytte.core.auth import Principal, Role
 from nytte.io.cells import is_formula, parse_date, parse_decimal
+from nytte.io.exports import neutralise, to_csv_bytes
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import AuditEvent, Referral
@@ -134,7 +134,7 @@ def test_cell_parsers() -> None:
 def test_free_text_types_refuse_cpr_and_control_characters() -> None:
     from pydantic import BaseModel, ValidationError
 
-    from nytte.validation import FreeText
+    from nytte.core.validation import FreeText
 
     class Note(BaseModel):
         note: FreeText = ""

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
 from nytte.io.errors import ImportRejected
 from nytte.io.reader import MB
 from nytte.io.workbook import workbook_bytes

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from nytte.attendance.roll import RollError, read_roll
 from nytte.attendance.roll_import import import_paper_roll
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.reference_figures import municipality_names
 from nytte.council.follow_up import FollowUpImportError, import_follow_ups
 from nytte.jobindsats.errors import JobindsatsImportError
 from nytte.jobindsats.parse import AreaResolver, observations_from_csv
 from nytte.models import Attendance, Participant, Referral
-from nytte.reference_figures import municipality_names
 from nytte.screening.batchfile import BatchFileError, read_proposals
 from nytte.screening.precedent import PrecedentFileError, export_document, read_export
 from tests.attendance_fixtures import CITY, DAY, coordinator

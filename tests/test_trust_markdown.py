@@ -1,5 +1,5 @@
 """Every string from a user, a login claim or a file that reaches a Markdown-reading
-element is escaped (nytte.textsafe.md_escape): every page, as every role, with a
+element is escaped (nytte.core.textsafe.md_escape): every page, as every role, with a
 hostile value in every stored free-text field, in an attachment's file name and in
 the login's name claim, shows no link, image, emphasis or HTML made from it."""
 
@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine, String, select, text
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
+from nytte.core.navigation import PAGES, PAGES_BY_KEY
 from nytte.models import Base, Consultation, ConsultationAttachment, Screening, Task
-from nytte.navigation import PAGES, PAGES_BY_KEY
 from tests.trust_helpers import elements, page_modules, render_as, writable_copy
 
 HOSTILE = "[klik](https://evil.example/x) ![b](https://evil.example/i.png) <img src=x> **fed**"

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session
 
+from nytte.admin.retention import anonymise_expired, months_before, pseudonym
 from nytte.demo.params import DEMO_END
 
 # The demo data screens its tasks, leaving events by this actor.
 from nytte.models import Attendance, AuditEvent, Participant, Referral
-from nytte.retention import anonymise_expired, months_before, pseudonym
 from tests.trust_helpers import writable_copy
 
 NOT_DEMO = AuditEvent.actor != "demo-screening"
@@ -130,7 +130,7 @@ def test_retention_command(demo_sqlite: Engine, tmp_path: Path,
                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
                            ) -> None:
     from nytte.cli import main
-    from nytte.db import dispose_engines
+    from nytte.core.db import dispose_engines
 
     with writable_copy(demo_sqlite, tmp_path) as engine:
         monkeypatch.setenv("NYTTE_DATABASE_URL", engine.url.render_as_string(False))
@@ -150,7 +150,7 @@ def _dashboard_figures(engine: Engine) -> dict[str, Any]:
     """The figures the attendance and funnel pages show, over the demo's history."""
     from nytte.attendance.dashboard import attendance_dashboard
     from nytte.attendance.funnel import StableRule, referral_funnel
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
 
     leder = Principal("l", "Leder", Role.LEDER, "0253")
     start = date(2023, 1, 1)

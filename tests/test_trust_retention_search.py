@@ -12,12 +12,12 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from nytte.admin.audit_log import AuditFilter, export_audit_search
-from nytte.audit import record
-from nytte.auth import Principal, Role
+from nytte.admin.retention import anonymise_expired, due_participants, months_before
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
 from nytte.demo.params import DEMO_END
 from nytte.models import Attendance, Participant, Referral
 from nytte.referrals.service import update_referral
-from nytte.retention import anonymise_expired, due_participants, months_before
 from tests.trust_helpers import writable_copy
 
 LEDER = Principal("leder-1", "Lene Leder", Role.LEDER, "0253")

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from nytte.auth import SECRET_COMMAND, check_cookie_secret, validate_auth_section
-from nytte.config import ConfigError
+from nytte.core.auth import SECRET_COMMAND, check_cookie_secret, validate_auth_section
+from nytte.core.config import ConfigError
 from tests.trust_helpers import ROOT
 
 EXAMPLE = ROOT / ".streamlit" / "secrets.toml.example"

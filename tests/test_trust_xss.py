@@ -17,9 +17,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from nytte.audit import record
-from nytte.auth import Principal, Role
-from nytte.textsafe import md_escape
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
+from nytte.core.textsafe import md_escape
 from tests.server import running_app, wait_for_run
 from tests.trust_helpers import ROOT, elements, settle, writable_copy
 
@@ -156,14 +156,14 @@ def _markdown_sources(at: AppTest) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("page", [p.key for p in __import__("nytte.navigation",
+@pytest.mark.parametrize("page", [p.key for p in __import__("nytte.core.navigation",
                                                             fromlist=["PAGES"]).PAGES])
 def test_stored_text_is_escaped_in_markdown_on_every_page(
     page: str, hostile_db: Engine, app_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import streamlit as st
 
-    from nytte.navigation import PAGES_BY_KEY
+    from nytte.core.navigation import PAGES_BY_KEY
     from tests.trust_helpers import page_modules, render_as
 
     monkeypatch.setenv("NYTTE_DATABASE_URL", hostile_db.url.render_as_string(False))

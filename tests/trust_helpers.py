@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from nytte.auth import Principal
-from nytte.db import make_engine
+from nytte.core.auth import Principal
+from nytte.core.db import make_engine
 from nytte.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ each event (audit_event.tx_id)
 
 The database-side rules that use tx_id (an event must accompany every write to an
 audited table; tx_id is set by the database) are installed by `nytte migrate`
-after the migrations (nytte.db_roles), so that tables added by later migrations are
+after the migrations (nytte.core.db_roles), so that tables added by later migrations are
 covered too.
 
 Revision ID: 0009_trust

@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.audit import record, shown
-from nytte.audit_text import danish_time, describe, describe_values, entity_label, role_label
-from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
-from nytte.exports import to_csv_bytes
+from nytte.core.access import requires
+from nytte.core.audit import record, shown
+from nytte.core.audit_text import danish_time, describe, describe_values, entity_label, role_label
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.reference import code_labels
+from nytte.io.exports import to_csv_bytes
 from nytte.models import Attendance, AuditEvent, Participant, Referral, Team, Unit
-from nytte.reference import code_labels
 
 MAX_RESULTS = 1000
 

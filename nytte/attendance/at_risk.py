@@ -23,10 +23,10 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
-from nytte.auth import Principal
-from nytte.formats import fmt_pct
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.auth import Principal
+from nytte.core.formats import fmt_pct
 
 FEATURES = (
     "rate_last10",

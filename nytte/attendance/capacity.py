@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import (
     attendance_frame,
     referral_frame,
@@ -21,7 +20,8 @@ from nytte.attendance.data import (
     unit_working_days,
 )
 from nytte.attendance.forecast import Backtest, Forecast, backtest, forecast
-from nytte.auth import Principal
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.auth import Principal
 
 
 @dataclass(frozen=True)

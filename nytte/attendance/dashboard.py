@@ -12,10 +12,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, scope_units, team_frame
-from nytte.auth import Principal
-from nytte.reference import code_labels
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.auth import Principal
+from nytte.core.reference import code_labels
 
 WEEKDAYS_DA = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag")
 

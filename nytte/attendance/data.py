@@ -15,9 +15,9 @@ import pandas as pd
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
-from nytte.auth import AccessDenied, Principal, Role
-from nytte.calendar import working_days
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.calendar import working_days
 from nytte.models import (
     Attendance,
     ClosingDay,

@@ -13,9 +13,9 @@ from nytte.attendance import at_risk
 from nytte.attendance.capacity import capacity_dashboard
 from nytte.attendance.data import attendance_frame, referral_frame
 from nytte.attendance.forecast import TARGET_LABELS, TARGETS
-from nytte.auth import Role, demo_principal
-from nytte.config import REPO_ROOT
-from nytte.db import session_scope
+from nytte.core.auth import Role, demo_principal
+from nytte.core.config import REPO_ROOT
+from nytte.core.db import session_scope
 from nytte.demo.params import DEMO_END, DEMO_MUNICIPALITY, DEMO_START
 
 DOCS = REPO_ROOT / "docs"

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import attendance_frame, referral_frame, scope_units, team_frame
-from nytte.auth import Principal
 from nytte.core import clock
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.auth import Principal
+from nytte.core.reference import code_labels
 from nytte.models import Unit
-from nytte.reference import code_labels
 
 DIMENSIONS = {
     "unit": "Enhed",

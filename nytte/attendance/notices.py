@@ -19,15 +19,15 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.data import scope_units
 from nytte.attendance.pdf import table_pdf
-from nytte.audit import record
-from nytte.auth import Principal, Role
-from nytte.exports import csv_bytes, safe_cell
-from nytte.formats import fmt_date, fmt_decimal
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
+from nytte.core.formats import fmt_date, fmt_decimal
+from nytte.core.reference import code_labels
+from nytte.io.exports import csv_bytes, safe_cell
 from nytte.models import Attendance, Participant, Referral, Team, Unit, display_name
-from nytte.reference import code_labels
 
 NOTICE_REASONS = ("unexcused",)
 # Reported sick after the start time: the caseworker judges whether it is reasonable.

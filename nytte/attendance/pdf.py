@@ -11,7 +11,7 @@ from datetime import date
 from fpdf import FPDF
 
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_date_long, fmt_datetime, fmt_decimal
+from nytte.core.formats import fmt_date, fmt_date_long, fmt_datetime, fmt_decimal
 from nytte.io.pdf import FONT, add_fonts
 
 

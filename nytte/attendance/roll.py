@@ -19,13 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from nytte.access import PERSON_LEVEL, requires
 from nytte.attendance.course_length import CourseStatus, course_status
-from nytte.audit import record
-from nytte.auth import Principal, Role, require_unit
-from nytte.calendar import closed_reason, last_working_day
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role, require_unit
+from nytte.core.calendar import closed_reason, last_working_day
 from nytte.core.data_version import Area, changed
-from nytte.formats import fmt_date, fmt_decimal
+from nytte.core.formats import fmt_date, fmt_decimal
+from nytte.core.privacy import looks_like_cpr
+from nytte.core.reference import codes_valid_on
 from nytte.models import (
     Attendance,
     ClosingDay,
@@ -37,8 +39,6 @@ from nytte.models import (
 )
 from nytte.models.attendance import ABSENT as ABSENT
 from nytte.models.attendance import PRESENT as PRESENT
-from nytte.privacy import looks_like_cpr
-from nytte.reference import codes_valid_on
 
 STATUS_LABELS = {PRESENT: "Mødt", ABSENT: "Fravær"}
 

@@ -14,7 +14,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
 from nytte.attendance.roll import (
     RollEntry,
     RollError,
@@ -26,12 +25,13 @@ from nytte.attendance.roll import (
     plan_day,
     unit_closing_days,
 )
-from nytte.auth import Principal, Role
+from nytte.core.access import requires
+from nytte.core.auth import Principal, Role
+from nytte.core.reference import code_labels
 from nytte.io.cells import as_text, normalise_case_ref, parse_date, parse_decimal
 from nytte.io.errors import ImportRejected
 from nytte.io.reader import MB, Limits, normalise_header, read_checked
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, Referral
-from nytte.reference import code_labels
 
 COLUMNS = ("dato", "sagsnummer", "status", "timer", "årsag", "note")
 HEADER_ALIASES = {

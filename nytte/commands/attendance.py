@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nytte.config import REPO_ROOT
+from nytte.core.config import REPO_ROOT
 
 
 def register(sub: Any) -> None:

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nytte.config import ConfigError
-from nytte.db import get_engine, session_scope
+from nytte.core.config import ConfigError
+from nytte.core.db import get_engine, session_scope
 
 
 def register(sub: Any) -> None:
@@ -50,7 +50,7 @@ def _operator() -> Any:
     names the login user running it."""
     import getpass
 
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
 
     user = getpass.getuser()
     return Principal(f"cli:{user}", f"Kommandolinjen ({user})", Role.ADMIN)
@@ -82,7 +82,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from nytte.auth import Principal, Role
+    from nytte.core.auth import Principal, Role
     from nytte.council import periods
     from nytte.council.downloads import export_file
     from nytte.models import Region

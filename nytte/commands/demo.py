@@ -7,10 +7,10 @@ import time
 from datetime import date, datetime
 from typing import Any
 
-from nytte.config import load_settings
-from nytte.db import make_engine
+from nytte.core.config import load_settings
+from nytte.core.db import make_engine
+from nytte.core.formats import fmt_date, fmt_int
 from nytte.demo.service import database_is_empty, default_until, fill_demo
-from nytte.formats import fmt_date, fmt_int
 
 
 def _day(text: str) -> date:

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from nytte.config import load_settings
-from nytte.db import check_database, make_engine
-from nytte.migrate import upgrade
+from nytte.core.config import load_settings
+from nytte.core.db import check_database, make_engine
+from nytte.core.migrate import upgrade
 
 
 def register(sub: Any) -> None:

@@ -6,11 +6,11 @@ import argparse
 from datetime import date
 from typing import Any
 
-from nytte.config import RetentionSettings
+from nytte.admin.retention import BIRTH_YEAR_MODES, anonymise_expired
 from nytte.core import clock
-from nytte.db import get_engine, session_scope
-from nytte.formats import fmt_date, fmt_int
-from nytte.retention import BIRTH_YEAR_MODES, anonymise_expired
+from nytte.core.config import RetentionSettings
+from nytte.core.db import get_engine, session_scope
+from nytte.core.formats import fmt_date, fmt_int
 
 
 def register(sub: Any) -> None:

@@ -66,7 +66,7 @@ def _stored(municipality: str) -> tuple[PrecedentIndex, ScreeningPolicy | None, 
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from nytte.db import get_engine
+    from nytte.core.db import get_engine
     from nytte.models import MunicipalPolicy
     from nytte.screening.precedent_cache import precedent_index, with_reasons
 

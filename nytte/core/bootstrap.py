@@ -1,6 +1,6 @@
 """The one place where behaviour is wired into SQLAlchemy sessions.
 
-``bootstrap()`` runs when nytte makes an engine (nytte.db.make_engine), before any
+``bootstrap()`` runs when nytte makes an engine (nytte.core.db.make_engine), before any
 session exists, so every unit of work on a nytte database carries the same steps;
 importing a module never installs anything.
 

@@ -15,10 +15,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nytte.core import clock
+from nytte.core.formats import fmt_pct
+from nytte.core.suppression import is_primary
 from nytte.council.metrics import APPROVE, consultation_documented, latest_screenings
-from nytte.formats import fmt_pct
 from nytte.models import AuditEvent, Referral, Screening, Task, Unit
-from nytte.suppression import is_primary
 
 MIN_DESCRIPTION_CHARS = 40
 """A 'written task description' says what is done, where and how: a title is not one."""

@@ -7,9 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.auth import Principal, Role
 from nytte.core import clock
+from nytte.core.access import requires
+from nytte.core.auth import Principal, Role
+from nytte.core.suppression import ProtectedTable, protect
 from nytte.council.checklist import ChecklistItem, strategy_checklist
 from nytte.council.periods import Period, month_label
 from nytte.council.regional import RegionalYear
@@ -20,7 +21,6 @@ from nytte.council.review import (
     review_for,
 )
 from nytte.jobindsats.store import stored_series
-from nytte.suppression import ProtectedTable, protect
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.auth import Principal, Role
+from nytte.core.access import requires
+from nytte.core.auth import Principal, Role
+from nytte.core.suppression import ProtectedTable
 from nytte.council.council_page import CouncilPage, council_page
 from nytte.council.exports import tables_csv, tables_xlsx
 from nytte.council.pack import meeting_pack_pdf
 from nytte.council.periods import Period
-from nytte.suppression import ProtectedTable
 
 REVIEW_KPIS = ("new_referrals", "show_up_rate", "exits", "exits_job_education", "enrolled",
                "attendance_rate", "ji_activated", "national_offered",

@@ -20,10 +20,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
-from nytte.access import requires
-from nytte.audit import record
-from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
+from nytte.core.access import requires
+from nytte.core.audit import record
+from nytte.core.auth import AccessDenied, Principal, Role, require_role
+from nytte.core.formats import fmt_decimal, fmt_int, fmt_pct
+from nytte.core.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
+from nytte.core.suppression import MARK, NOTE_DA, ProtectedTable, is_primary, protect, protect_share
 from nytte.council.checklist import EVALUATION_ACTION, ChecklistItem, strategy_checklist
 from nytte.council.exports import definitions_sheet, write_table
 from nytte.council.metrics import (
@@ -38,12 +41,9 @@ from nytte.council.metrics import (
 from nytte.council.pack import danish_axis
 from nytte.council.pdf import ReportPDF
 from nytte.council.periods import Period, month_label, year
-from nytte.formats import fmt_decimal, fmt_int, fmt_pct
 from nytte.kpis import Unit as KPIUnit
 from nytte.models import Municipality, Screening, Task, Unit
 from nytte.models.base import utcnow
-from nytte.reference_figures import BENEFIT_NAMES, VISITATION_NAMES
-from nytte.suppression import MARK, NOTE_DA, ProtectedTable, is_primary, protect, protect_share
 
 EVALUATION_KPIS = (
     "enrolled", "places", "capacity_use", "new_referrals", "show_up_rate",

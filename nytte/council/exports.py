@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nytte import kpis
-from nytte.exports import csv_bytes
-from nytte.suppression import NOTE_DA, ProtectedTable
+from nytte.core.suppression import NOTE_DA, ProtectedTable
+from nytte.io.exports import csv_bytes
 
 
 def _check(table: object) -> ProtectedTable:

@@ -13,10 +13,10 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.audit import record
-from nytte.auth import AccessDenied, Principal, Role, require_role
 from nytte.core import clock
+from nytte.core.access import requires
+from nytte.core.audit import record
+from nytte.core.auth import AccessDenied, Principal, Role, require_role
 from nytte.core.data_version import Area, changed
 from nytte.io.cells import CellValue, as_text, normalise_case_ref, parse_date
 from nytte.io.errors import ImportRejected

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nytte.formats import fmt_int
-from nytte.reference_figures import (
+from nytte.core.formats import fmt_int
+from nytte.core.reference_figures import (
     BENEFIT_NAMES,
     BENEFIT_RECIPIENT_NAMES,
     FIGURE_3_1,
@@ -29,7 +29,7 @@ from nytte.reference_figures import (
     table_3_2,
     table_3_3,
 )
-from nytte.suppression import MARK, is_primary
+from nytte.core.suppression import MARK, is_primary
 
 TABLE_2_1_ORDER = ("dagpenge", "kontanthjaelp", "uddannelseshjaelp", "overgangsydelse")
 

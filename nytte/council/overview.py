@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nytte import kpis
-from nytte.access import requires
-from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.core.access import requires
+from nytte.core.auth import AccessDenied, Principal, Role, require_role
 from nytte.council.metrics import (
     AGE_BANDS,
     Counts,

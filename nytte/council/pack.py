@@ -11,11 +11,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from nytte.core.formats import fmt_datetime, fmt_decimal, fmt_int, fmt_pct
+from nytte.core.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 from nytte.council.council_page import CouncilPage
 from nytte.council.national import FIGURE_2_1_SOURCE, national_views, offered_text
 from nytte.council.pdf import ReportPDF
-from nytte.formats import fmt_datetime, fmt_decimal, fmt_int, fmt_pct
-from nytte.suppression import MARK, NO_DATA, NOTE_DA, ProtectedTable
 
 
 def _table(pdf: ReportPDF, title: str, t: ProtectedTable) -> None:

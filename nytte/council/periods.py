@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from nytte.formats import fmt_date
+from nytte.core.formats import fmt_date
 
 _MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni", "juli", "august",

@@ -16,7 +16,7 @@ the way statistical offices protect linked tables:
   cut from the months' own protected totals, so it can never show a total a
   month's tables hide.
 
-Every published count is a cell of these structures (nytte.suppression.protect_cells);
+Every published count is a cell of these structures (nytte.core.suppression.protect_cells);
 rates are shown only where both their counts are shown, so they reveal nothing new.
 A municipality Nytte has no data for is "ingen data", never 0 (for the sums it is
 a known zero).
@@ -31,17 +31,17 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from nytte.council.metrics import AGE_BANDS, JOB_OR_EDUCATION, composition_summary
-from nytte.council.periods import Period, month, month_label, quarter, year
-from nytte.models import Unit
-from nytte.models.council import AttendanceMonth, ReferralStats
-from nytte.reference_figures import BENEFIT_NAMES
-from nytte.suppression import (
+from nytte.core.reference_figures import BENEFIT_NAMES
+from nytte.core.suppression import (
     TOTAL_LABEL,
     ProtectedCells,
     ProtectedTable,
     protect_cells,
 )
+from nytte.council.metrics import AGE_BANDS, JOB_OR_EDUCATION, composition_summary
+from nytte.council.periods import Period, month, month_label, quarter, year
+from nytte.models import Unit
+from nytte.models.council import AttendanceMonth, ReferralStats
 
 TOTAL = "_total"
 FUNNEL, EXITS = "funnel", "exits"

@@ -15,8 +15,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.core.access import requires
+from nytte.core.auth import AccessDenied, Principal, Role, require_role
+from nytte.core.suppression import ProtectedTable
 from nytte.council.periods import Period
 from nytte.council.regional import (
     EXITS,
@@ -27,7 +28,6 @@ from nytte.council.regional import (
     year_periods,
 )
 from nytte.models import Municipality, Region
-from nytte.suppression import ProtectedTable
 
 __all__ = ["RegionalReview", "ShareRow", "region_municipalities", "regional_review",
            "regional_year", "review_for"]

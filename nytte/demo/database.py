@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from nytte.db import make_engine, session_scope
+from nytte.core.db import make_engine, session_scope
+from nytte.core.migrate import upgrade
 from nytte.demo.params import DEMO_END, DEMO_MUNICIPALITY
 from nytte.demo.service import fill_demo
-from nytte.migrate import upgrade
 from nytte.models import Participant, Referral, Team, Unit
 
 

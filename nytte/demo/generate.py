@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nytte.calendar import standard_closing_days, weekday_of, working_days
+from nytte.core.calendar import standard_closing_days, weekday_of, working_days
 from nytte.demo import params as P
 from nytte.demo.names import draw_names, name_generator
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, select
 
-from nytte.calendar import standard_closing_days
+from nytte.core.calendar import standard_closing_days
 from nytte.demo import params as P
 from nytte.demo.generate import WARM_UP_DAYS, Columns, DemoData, generate_unit
 from nytte.models import Municipality

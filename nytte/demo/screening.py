@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from nytte.auth import Principal, Role
 from nytte.core import clock
-from nytte.db import session_scope
+from nytte.core.auth import Principal, Role
+from nytte.core.db import session_scope
 from nytte.demo.tasks import DEMO_TASKS
 from nytte.models import Attendance, Task
 from nytte.screening.proposal import ProposalError

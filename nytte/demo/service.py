@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import Engine, func, select
 
-from nytte.calendar import previous_working_day
-from nytte.config import ConfigError
 from nytte.core import clock
+from nytte.core.calendar import previous_working_day
+from nytte.core.config import ConfigError
 from nytte.core.data_version import Area, changed
-from nytte.db import check_database
+from nytte.core.db import check_database
 from nytte.demo.generate import iter_generate
 from nytte.demo.load import load
 from nytte.demo.params import DEMO_MUNICIPALITY

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from nytte.formats import fmt_decimal
+from nytte.core.formats import fmt_decimal
+from nytte.core.privacy import find_cpr_like
 from nytte.io.cells import CellValue, as_text, has_control_characters, is_formula
 from nytte.io.errors import ImportProblem, ImportRejected
-from nytte.privacy import find_cpr_like
 
 MB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from nytte.config import jobindsats_token
+from nytte.core.config import jobindsats_token
 from nytte.jobindsats.errors import (
     JobindsatsAuthError,
     JobindsatsError,
@@ -35,7 +35,7 @@ CSV exports of it; the API fetch chooses a table over all benefit groups (below)
 
 
 def resolve_token(secrets_file: Path | None = None) -> str | None:
-    """The API token (nytte.config.jobindsats_token: the environment, then secrets.toml)."""
+    """The API token (nytte.core.config.jobindsats_token: the environment, then secrets.toml)."""
     return jobindsats_token(secrets_file)
 
 
@@ -57,7 +57,7 @@ class JobindsatsClient:
             )
         self._token = token
         if base_url is None:
-            from nytte.config import load_settings
+            from nytte.core.config import load_settings
 
             base_url = load_settings().jobindsats_url
         self._base = base_url.rstrip("/")

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.audit import record
-from nytte.auth import Principal, Role
+from nytte.core.access import requires
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
 from nytte.core.data_version import Area, changed
-from nytte.db import session_scope
+from nytte.core.db import session_scope
+from nytte.core.reference_figures import municipality_names
 from nytte.jobindsats.client import (
     NYTTE_TABLE,
     JobindsatsClient,
@@ -38,7 +39,6 @@ from nytte.jobindsats.parse import (
 )
 from nytte.models.base import utcnow
 from nytte.models.council import JobindsatsFetch, JobindsatsObservation
-from nytte.reference_figures import municipality_names
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The audit trail: append-only events for every write (who, when, what, old, new).
 
 On PostgreSQL a trigger (migration 0001) refuses UPDATE and DELETE on this table, and
-the application's database role may only insert and read it (nytte.db_roles).
+the application's database role may only insert and read it (nytte.core.db_roles).
 
 Events never carry free text in clear: a note, a caseworker or a correction's reason
 is replaced in the event by a marker, and the text itself goes to `audit_note`, a
@@ -35,7 +35,7 @@ class AuditEvent(Base):
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # The writing transaction (PostgreSQL txid_current(), set by a trigger the app's
     # role cannot change): the database refuses to commit a write to an audited table
-    # in a transaction without an event (nytte.db_roles). NULL on SQLite.
+    # in a transaction without an event (nytte.core.db_roles). NULL on SQLite.
     tx_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     notes: Mapped[list[AuditNote]] = relationship(back_populates="event", lazy="selectin")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal, Role
+from nytte.core.auth import Principal, Role
 from nytte.models import Team, Unit
 
 UnitTeams = tuple[int, str, list[tuple[int, str]]]

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from nytte.access import ALL_ROLES, PERSON_LEVEL, requires
-from nytte.auth import AccessDenied, Principal, Role
+from nytte.core.access import ALL_ROLES, PERSON_LEVEL, requires
+from nytte.core.auth import AccessDenied, Principal, Role
 from nytte.models import Municipality, Referral, Team, Unit
 from nytte.org import scope
 

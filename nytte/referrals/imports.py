@@ -20,11 +20,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nytte.access import requires
-from nytte.audit import record
-from nytte.auth import AccessDenied, Principal, Role
 from nytte.core import clock
+from nytte.core.access import requires
+from nytte.core.audit import record
+from nytte.core.auth import AccessDenied, Principal, Role
 from nytte.core.data_version import Area, changed
+from nytte.core.privacy import find_cpr_like
+from nytte.core.reference import code_labels, codes_valid_on
 from nytte.io.cells import (
     CellValue,
     as_text,
@@ -37,8 +39,6 @@ from nytte.io.errors import ImportProblem, ImportRejected
 from nytte.io.reader import DEFAULT_LIMITS, Limits, Table, cell_problems, read_table
 from nytte.models import Participant, Referral, Team, Unit
 from nytte.org.service import visible_unit_ids
-from nytte.privacy import find_cpr_like
-from nytte.reference import code_labels, codes_valid_on
 
 # Canonical field -> the column names accepted for it (Danish case-system exports).
 COLUMNS: dict[str, tuple[str, ...]] = {

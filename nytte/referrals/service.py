@@ -13,16 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nytte.access import PERSON_LEVEL, requires
-from nytte.audit import record
-from nytte.auth import AccessDenied, Principal, Role, require_unit
-from nytte.concurrency import apply_versioned
+from nytte.core.access import PERSON_LEVEL, requires
+from nytte.core.audit import record
+from nytte.core.auth import AccessDenied, Principal, Role, require_unit
+from nytte.core.concurrency import apply_versioned
 from nytte.core.data_version import Area, changed
+from nytte.core.reference import code_labels
+from nytte.core.validation import ShortText
 from nytte.models import Participant, Referral, Team, Unit
 from nytte.models.people import WEEKDAY_COLUMNS as WEEKDAY_COLUMNS
 from nytte.org.service import visible_unit_ids
-from nytte.reference import code_labels
-from nytte.validation import ShortText
 
 FIELD_LABELS = {
     "expected_start": "Forventet start",

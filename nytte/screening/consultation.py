@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from nytte.formats import fmt_date
+from nytte.core.formats import fmt_date
+from nytte.core.privacy import PersonalDataError, ensure_no_cpr
 from nytte.io.cells import has_control_characters
-from nytte.privacy import PersonalDataError, ensure_no_cpr
 from nytte.screening.criteria import ConsultationFacts
 from nytte.screening.documents import ConsultationRecord
 from nytte.screening.rulesets import RuleSet

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from nytte.calendar import COVID_SUSPENSIONS, holiday_name
-from nytte.formats import fmt_date
+from nytte.core.calendar import COVID_SUSPENSIONS, holiday_name
+from nytte.core.formats import fmt_date
 from nytte.screening.policy import ScreeningPolicy
 from nytte.screening.proposal import GroupConsultation, SkippedLevel, TaskProposal
 from nytte.screening.rulesets import RuleSet

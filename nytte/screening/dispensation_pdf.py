@@ -9,7 +9,7 @@ The council also asks that effect is documented, above all for renewals.
 
 from __future__ import annotations
 
-from nytte.formats import fmt_date, fmt_date_long
+from nytte.core.formats import fmt_date, fmt_date_long
 from nytte.screening.documents import DecisionRecord
 from nytte.screening.pdf_base import DanishPDF
 from nytte.screening.record_pdf import consultation_lines

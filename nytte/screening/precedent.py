@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.core import clock
+from nytte.core.privacy import ensure_no_cpr
 from nytte.io.errors import ImportRejected
 from nytte.io.reader import MB, Limits, read_json
-from nytte.privacy import ensure_no_cpr
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
 
 EXPORT_FORMAT = "nytte-precedent"

@@ -13,9 +13,9 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nytte.core import clock
-from nytte.formats import fmt_date
+from nytte.core.formats import fmt_date
+from nytte.core.privacy import PersonalDataError, ensure_no_cpr
 from nytte.io.cells import has_control_characters
-from nytte.privacy import PersonalDataError, ensure_no_cpr
 from nytte.screening.vocabulary import (
     ANSWERS,
     BENEFICIARIES,
@@ -178,7 +178,7 @@ class ProposalError(ValueError):
 
 
 def _check_text(value: Any) -> Any:
-    # The same free-text rule as every form (nytte.validation): no control or
+    # The same free-text rule as every form (nytte.core.validation): no control or
     # direction-override characters. CPR-shaped numbers are checked with the field's
     # name in parse_proposal.
     if isinstance(value, str) and has_control_characters(value):

@@ -6,7 +6,7 @@ rule set stored with it, never from the current rule-set files."""
 
 from __future__ import annotations
 
-from nytte.formats import fmt_date, fmt_date_long, fmt_datetime
+from nytte.core.formats import fmt_date, fmt_date_long, fmt_datetime
 from nytte.screening.criteria import (
     ConsultationFacts,
     consultations_of,

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from nytte.config import load_settings
+from nytte.core.config import load_settings
 from nytte.screening.vocabulary import CONSULTATION_LEVELS, CRITERION_IDS, SourceKind
 
 RULESET_DIR_ENV = "NYTTE_RULESET_DIR"

@@ -19,10 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from nytte import audit
-from nytte.access import requires
-from nytte.auth import AccessDenied, Principal, Role, require_role, require_unit
-from nytte.core import clock
+from nytte.core import audit, clock
+from nytte.core.access import requires
+from nytte.core.auth import AccessDenied, Principal, Role, require_role, require_unit
 from nytte.models import (
     Consultation,
     ConsultationAttachment,

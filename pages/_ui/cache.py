@@ -27,7 +27,7 @@ from nytte.attendance.dashboard import AttendanceDashboard, attendance_dashboard
 from nytte.attendance.funnel import Funnel, StableRule, referral_funnel
 from nytte.attendance.notices import absence_notices
 from nytte.attendance.roll import roll_units
-from nytte.auth import Principal
+from nytte.core.auth import Principal
 from nytte.core.data_version import Area, versions
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nytte.auth import Principal
+from nytte.core.auth import Principal
 from nytte.models import AuditEvent, AuditNote
 
 # Fields whose values are free text or identify a person or a caseworker.

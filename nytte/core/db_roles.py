@@ -22,8 +22,8 @@ import re
 
 from sqlalchemy import Connection, Engine, text
 
-from nytte.audit_guard import UNAUDITED_TABLES
-from nytte.config import ConfigError
+from nytte.core.audit_guard import UNAUDITED_TABLES
+from nytte.core.config import ConfigError
 from nytte.models import Base
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from nytte.config import ConfigError
+from nytte.core.config import ConfigError
 
 
 class Role(StrEnum):

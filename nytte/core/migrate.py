@@ -9,10 +9,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from nytte.config import REPO_ROOT, load_settings
-from nytte.db import session_scope
-from nytte.db_roles import grant_app_role, install_audit_rules
-from nytte.reference import read_code_lists, read_municipalities, sync_reference_data
+from nytte.core.config import REPO_ROOT, load_settings
+from nytte.core.db import session_scope
+from nytte.core.db_roles import grant_app_role, install_audit_rules
+from nytte.core.reference import read_code_lists, read_municipalities, sync_reference_data
 
 
 def alembic_config() -> Config:
@@ -22,7 +22,7 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "heads", *, app_role: str | None = None) -> None:
     """Run Alembic migrations on ``engine`` (the owner's connection) and sync the
     reference data. On PostgreSQL, (re)install the database's audit rules and, given
-    ``app_role``, grant the application's role what it needs (nytte.db_roles)."""
+    ``app_role``, grant the application's role what it needs (nytte.core.db_roles)."""
     reference_dir = load_settings().reference_dir
     # Read the reference files first: a missing one stops before the schema changes.
     read_municipalities(reference_dir)

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from nytte.auth import ROLE_LABELS, Role
 from nytte.core import clock
-from nytte.formats import fmt_date, fmt_datetime, fmt_int
+from nytte.core.auth import ROLE_LABELS, Role
+from nytte.core.formats import fmt_date, fmt_datetime, fmt_int
 
 ENTITY_LABELS: dict[str, str] = {
     "attendance": "fremmøderegistrering",

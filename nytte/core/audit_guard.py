@@ -5,12 +5,12 @@ The rule is that every write leaves an audit event in the same transaction.
 or deleted rows of an audited table (ORM objects or bulk statements) and added no
 AuditEvent, commit raises UnauditedWrite and everything is rolled back.
 pages/common.db_session applies it to every page's session, so a service that
-forgets `nytte.audit.record` fails loudly in tests instead of writing silently.
+forgets `nytte.core.audit.record` fails loudly in tests instead of writing silently.
 
 `guard_engine(engine)` applies the same rule to every statement the engine sends,
 whatever built it (ORM, Core, text(), exec_driver_sql, bulk mappings): it reads the
 SQL itself. The app's engine has it on every backend; on PostgreSQL the database
-enforces the rule as well (nytte.db_roles)."""
+enforces the rule as well (nytte.core.db_roles)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nytte.config import REFERENCE_DIR, ConfigError
+from nytte.core.config import REFERENCE_DIR, ConfigError
 from nytte.models import CodeValue, Municipality, Region
 
 CODE_LISTS_FILE = REFERENCE_DIR.parent / "codes" / "code_lists.csv"

@@ -22,7 +22,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from nytte.db import DatabaseUnavailable
+from nytte.core.db import DatabaseUnavailable
 
 __all__ = ["ConcurrentEditError", "DatabaseUnavailable", "problem_message", "saving"]
 

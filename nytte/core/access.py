@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from nytte.auth import AccessDenied, Principal, Role, require_role
+from nytte.core.auth import AccessDenied, Principal, Role, require_role
 
 P = ParamSpec("P")
 R = TypeVar("R")

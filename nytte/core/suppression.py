@@ -78,7 +78,7 @@ class ProtectedTable:
 
     def __post_init__(self) -> None:
         if self._token is not _PROTECT_TOKEN:
-            raise TypeError("ProtectedTable is created by nytte.suppression.protect only")
+            raise TypeError("ProtectedTable is created by nytte.core.suppression.protect only")
 
     def value(self, row: str, col: str) -> int | None:
         return self.cells[self.row_labels.index(row)][self.col_labels.index(col)]
@@ -95,7 +95,7 @@ class ProtectedTable:
 
     def display_rows(self) -> list[list[str]]:
         """Cells as Danish-formatted text, suppressed cells as ``..``."""
-        from nytte.formats import fmt_int
+        from nytte.core.formats import fmt_int
 
         return [[s if isinstance(s, str) else fmt_int(s)
                  for s in (self.shown(r, c) for c in range(len(row)))]
@@ -504,7 +504,8 @@ class ProtectedCells:
 
     def __post_init__(self) -> None:
         if self._token is not _PROTECT_TOKEN:
-            raise TypeError("ProtectedCells is created by nytte.suppression.protect_cells only")
+            raise TypeError(
+                "ProtectedCells is created by nytte.core.suppression.protect_cells only")
 
     def get(self, key: Key) -> int | None:
         return None if key in self.hidden else self.values[key]

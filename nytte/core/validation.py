@@ -2,7 +2,7 @@
 
 Every free-text field in Nytte (notes, caseworker, statements) uses `FreeText` (500
 characters) or `ShortText` (80): stripped, no control or direction-override
-characters, nothing shaped like a CPR number (nytte.privacy)."""
+characters, nothing shaped like a CPR number (nytte.core.privacy)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
+from nytte.core.privacy import find_cpr_like
 from nytte.io.cells import has_control_characters
-from nytte.privacy import find_cpr_like
 
 
 def check_free_text(value: str) -> str:

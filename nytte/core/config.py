@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.db"
+DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.core.db"
 
 
 class ConfigError(RuntimeError):
@@ -24,7 +24,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
     # PostgreSQL: the owner's URL, used by `nytte migrate` (and the demo loader) only;
-    # the app connects with database_url, a role without ownership (nytte.db_roles).
+    # the app connects with database_url, a role without ownership (nytte.core.db_roles).
     migrate_database_url: str | None = None
     # Development only: let the app run as the owner of the audited tables.
     allow_owner_database_role: bool = False

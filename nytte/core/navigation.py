@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nytte.auth import AccessDenied, Principal, Role
+from nytte.core.auth import AccessDenied, Principal, Role
 
 ALL_ROLES = frozenset(Role)
 

@@ -21,9 +21,9 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from nytte.audit import record
-from nytte.auth import Principal, Role
-from nytte.config import RetentionSettings as RetentionSettings
+from nytte.core.audit import record
+from nytte.core.auth import Principal, Role
+from nytte.core.config import RetentionSettings as RetentionSettings
 from nytte.core.data_version import Area, changed
 from nytte.models import Attendance, AuditNote, Participant, Referral
 from nytte.models.base import utcnow
