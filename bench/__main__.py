@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = {
     "attendance": "bench.attendance",
+    "at-risk": "bench.at_risk",
     "screening": "bench.screening",
     "council": "bench.council",
     "import": "bench.import_referrals",
