@@ -25,6 +25,10 @@ from nytte.demo.params import DEMO_MUNICIPALITY
 from nytte.services.org import demo_scope
 
 
+def _n(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
+
+
 def run(url: str, municipality: str, as_of: date) -> int:
     engine = make_engine(url)
     history_start = as_of - timedelta(days=2 * 365)
@@ -35,8 +39,7 @@ def run(url: str, municipality: str, as_of: date) -> int:
         refs = referral_frame(s, units)
         load = time.perf_counter() - t0
     print(f"Database: {url.split('@')[-1]}; municipality {municipality}: {len(units)} units, "
-          f"{len(att):,} attendance rows, {len(refs):,} referrals (read in {load:.2f} s)"
-          .replace(",", "."))
+          f"{_n(len(att))} attendance rows, {_n(len(refs))} referrals (read in {load:.2f} s)")
     mondays = [d for d in at_risk.mondays(history_start, as_of)
                if d + timedelta(at_risk.LABEL_DAYS) <= as_of]
     failures = 0
@@ -50,16 +53,16 @@ def run(url: str, municipality: str, as_of: date) -> int:
         same = old.reset_index(drop=True).equals(new.reset_index(drop=True)) or (
             old.empty and new.empty)
         failures += not same
-        print(f"{label}: {len(new):,} rows; Python loop {t1 - t0:.2f} s, vectorised "
+        print(f"{label}: {_n(len(new))} rows; Python loop {t1 - t0:.2f} s, vectorised "
               f"{t2 - t1:.3f} s ({(t1 - t0) / max(t2 - t1, 1e-9):.0f}x); "
-              f"{'identical' if same else 'DIFFERENT'}".replace(",", "."))
+              f"{'identical' if same else 'DIFFERENT'}")
     principal = demo_principal(Role.LEDER, municipality, units, region)
     with session_scope(engine) as s:
         t0 = time.perf_counter()
         result = at_risk.at_risk_list(s, principal, None, as_of, history_start)
         total = time.perf_counter() - t0
-    print(f"The whole risk list (read, features, fit, score; {result.trained_on:,} samples): "
-          f"{total:.2f} s".replace(",", "."))
+    print(f"The whole risk list (read, features, fit, score; {_n(result.trained_on)} "
+          f"samples): {total:.2f} s")
     engine.dispose()
     return 1 if failures else 0
 
