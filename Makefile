@@ -14,7 +14,8 @@ ADDRESS ?= 127.0.0.1
 ALLOWED_HOSTS ?= localhost 127.0.0.1 $(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null)
 
 .PHONY: run migrate test lint typecheck audit browser-deps proxy-deps bench bench-screening \
-	bench-attendance bench-council bench-import evaluate-attendance clean attack-national
+	bench-attendance bench-council bench-import bench-at-risk bench-load evaluate-attendance clean \
+	attack-national
 
 $(STAMP): requirements.txt
 	@echo "==> Python environment in $(VENV) (first run: a few minutes)"
@@ -87,9 +88,16 @@ bench: $(DEV_STAMP)
 
 ## bench-<area>: one area: screening (one task against 10.000 decisions; 1.000 tasks from
 ## the CLI), attendance (a 50-person roll save and each page), council (regional table
-## raw vs summary, yearly evaluation, pages; on the configured database), import
-bench-screening bench-attendance bench-council bench-import: bench-%: $(DEV_STAMP)
+## raw vs summary, yearly evaluation, pages; on the configured database), import,
+## at-risk (the risk list's features: the first Python loop against the vectorised)
+bench-screening bench-attendance bench-council bench-import bench-at-risk: bench-%: $(DEV_STAMP)
 	$(PY) -m bench $*
+
+## bench-load: many users at once over Streamlit's websocket (10/20/30 sessions, 1 s and
+## 5 s think time; per page p50/p95/max, re-runs/s, server CPU per re-run and RSS).
+## LOAD_ARGS="--db URL --processes 2 ..." for more; not part of `make bench` (minutes)
+bench-load: $(DEV_STAMP)
+	$(PY) -m bench load $(LOAD_ARGS)
 
 ## evaluate-attendance: the at-risk evaluation and the forecast backtest, written to docs/
 evaluate-attendance: $(STAMP)

@@ -11,7 +11,6 @@ who have come at least once are scored: those who never came are in the funnel."
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,41 +51,13 @@ MIN_HISTORY = 5
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag")
 
 
-def _features_at(
-    days: np.ndarray,
-    present: np.ndarray,
-    unexcused: np.ndarray,
-    partial: np.ndarray,
-    weekday: np.ndarray,
-    start: np.datetime64,
-    as_of: np.datetime64,
-) -> dict[str, float] | None:
-    """Features from rows before ``as_of`` (None if too little history)."""
-    k = int(np.searchsorted(days, as_of))
-    if k < MIN_HISTORY or not present[:k].any():
-        return None
-    p = present[:k]
-    last = p[-10:]
-    prev = p[-20:-10] if k > 10 else last
-    streak = len(p) - 1 - int(np.flatnonzero(p)[-1])
-    absent = ~p
-    gap = 0.0
-    if absent.any():
-        wd = weekday[:k]
-        overall = absent.mean()
-        for d in range(5):
-            sel = wd == d
-            if sel.sum() >= 3:
-                gap = max(gap, float(absent[sel].mean() - overall))
-    return {
-        "rate_last10": float(last.mean()),
-        "trend": float(last.mean() - prev.mean()),
-        "unexcused_last10": float(unexcused[:k][-10:].sum()),
-        "absent_streak": float(streak),
-        "weekday_gap": gap,
-        "weeks_since_start": float((as_of - start).astype(int)) / 7.0,
-        "partial_share": float(partial[:k][-20:].mean()),
-    }
+def _window_sum(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Sums over rows [lo, hi) from a cumulative sum with a leading zero."""
+    return np.asarray(cum[hi] - cum[lo], dtype=float)
+
+
+def _cumsum0(values: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
 
 
 def build_samples(
@@ -96,53 +67,120 @@ def build_samples(
     *,
     with_label: bool = True,
 ) -> pd.DataFrame:
-    """One row per (referral, as-of day) with features and, if asked, the label."""
-    if att.empty:
-        return pd.DataFrame(columns=["referral_id", "as_of", *FEATURES, "label"])
+    """One row per (referral, as-of day) with features and, if asked, the label.
+
+    Each feature uses only the referral's rows before the as-of day: the last 10
+    expected days (rate, unexcused absences), the 10 before them (trend), the last 20
+    (partial days), the days since the last attendance (streak), absence by weekday
+    against absence overall, and the weeks since the expected start. No history of at
+    least MIN_HISTORY rows with one attendance, no sample. The label: attended on
+    fewer than half of at least LABEL_MIN_ROWS expected days in the LABEL_DAYS from
+    the as-of day.
+
+    Computed for all pairs at once from cumulative sums over the rows sorted by
+    referral and day: a window's sum is the difference of two cumulative sums, and a
+    referral's row count before a day is one binary search over (referral, day) keys."""
+    columns = ["referral_id", "as_of", *FEATURES, *(["label"] if with_label else [])]
+    if att.empty or not as_of_days:
+        return pd.DataFrame(columns=columns)
     att = att.sort_values(["referral_id", "day"])
-    starts = dict(
-        zip(
-            refs["referral_id"],
-            refs["expected_start"].to_numpy().astype("datetime64[D]"),
-            strict=True,
-        )
-    )
-    ends = dict(zip(refs["referral_id"], refs["ended_on"], strict=True))
-    as_of_arr = np.array(as_of_days, dtype="datetime64[D]")
-    out: list[dict[str, object]] = []
     rid_all = att["referral_id"].to_numpy()
-    bounds = np.flatnonzero(np.r_[True, rid_all[1:] != rid_all[:-1], True])
     day_all = att["day"].to_numpy().astype("datetime64[D]")
-    pres_all = att["present"].to_numpy()
+    pres_all = att["present"].to_numpy(dtype=bool)
     unex_all = (att["reason_code"] == "unexcused").to_numpy(dtype=bool)
     part_all = pres_all & (att["hours"].to_numpy() < att["expected_hours"].to_numpy() - 1e-9)
     wd_all = att["day"].dt.day_of_week.to_numpy()
-    for a, b in itertools.pairwise(bounds):
-        rid = int(rid_all[a])
-        days = day_all[a:b]
-        start = starts.get(rid, days[0])
-        end = ends.get(rid)
-        end64 = np.datetime64(end.date()) if isinstance(end, pd.Timestamp) else None
-        cands = as_of_arr[as_of_arr > days[0]]
-        if with_label:  # an outcome needs rows after the as-of day
-            cands = cands[cands <= days[-1]]
-        for as_of in cands:
-            if end64 is not None and end64 < as_of:
-                continue
-            f = _features_at(
-                days, pres_all[a:b], unex_all[a:b], part_all[a:b], wd_all[a:b], start, as_of
-            )
-            if f is None:
-                continue
-            row: dict[str, object] = {"referral_id": rid, "as_of": as_of, **f}
-            if with_label:
-                lo = int(np.searchsorted(days, as_of))
-                hi = int(np.searchsorted(days, as_of + LABEL_DAYS))
-                if hi - lo < LABEL_MIN_ROWS:
-                    continue
-                row["label"] = float(pres_all[a:b][lo:hi].mean() < 0.5)
-            out.append(row)
-    return pd.DataFrame(out)
+    n_rows = len(att)
+
+    # Groups: one per referral, rows [first, last).
+    bounds = np.flatnonzero(np.r_[True, rid_all[1:] != rid_all[:-1], True])
+    first, last = bounds[:-1], bounds[1:]
+    group_rid = rid_all[first]
+    n_groups = len(first)
+    # A sortable key per row: (group, day). Days are small integers (days since 1970).
+    day_int = day_all.astype(np.int64)
+    span = int(day_int.max() - day_int.min()) + 2 * LABEL_DAYS + 400_000
+    base = int(day_int.min())
+    group_of_row = np.repeat(np.arange(n_groups), last - first)
+    keys = group_of_row * span + (day_int - base)
+
+    # Candidate pairs, referral by referral and in the given order of as-of days.
+    as_of_arr = np.array(as_of_days, dtype="datetime64[D]")
+    g = np.repeat(np.arange(n_groups), len(as_of_arr))
+    as_of = np.tile(as_of_arr, n_groups)
+    as_int = as_of.astype(np.int64)
+    keep = as_of > day_all[first][g]
+    if with_label:  # an outcome needs rows after the as-of day
+        keep &= as_of <= day_all[last - 1][g]
+    ends = pd.Series(refs["ended_on"].to_numpy().astype("datetime64[D]"),
+                     index=refs["referral_id"].to_numpy())
+    ends = ends[~ends.index.duplicated(keep="last")]
+    end_of_group = ends.reindex(group_rid).to_numpy().astype("datetime64[D]")
+    keep &= ~(end_of_group[g] < as_of)  # NaT (no end) never compares less
+    g, as_of, as_int = g[keep], as_of[keep], as_int[keep]
+
+    # k: the referral's rows before the as-of day, as a global row index.
+    lo_row = first[g]
+    cut = np.searchsorted(keys, g * span + (as_int - base), side="left")
+    k = cut - lo_row
+    last_present = np.maximum.accumulate(np.where(pres_all, np.arange(n_rows), -1))
+    prev_present = last_present[np.maximum(cut - 1, 0)]
+    keep = (k >= MIN_HISTORY) & (prev_present >= lo_row)
+    g, as_of, as_int, lo_row, cut, k, prev_present = (
+        v[keep] for v in (g, as_of, as_int, lo_row, cut, k, prev_present))
+
+    label = None
+    if with_label:
+        hi = np.searchsorted(keys, g * span + (as_int + LABEL_DAYS - base), side="left")
+        keep = hi - cut >= LABEL_MIN_ROWS
+        g, as_of, lo_row, cut, k, prev_present, hi = (
+            v[keep] for v in (g, as_of, lo_row, cut, k, prev_present, hi))
+        c_pres = _cumsum0(pres_all)
+        label = ((_window_sum(c_pres, cut, hi) / (hi - cut)) < 0.5).astype(float)
+
+    c_pres = _cumsum0(pres_all)
+    last10 = np.maximum(lo_row, cut - 10)
+    rate_last10 = _window_sum(c_pres, last10, cut) / (cut - last10)
+    # The 10 days before them; with 10 days or fewer, the same 10 (no trend).
+    prev_lo = np.where(k > 10, np.maximum(lo_row, cut - 20), last10)
+    prev_hi = np.where(k > 10, cut - 10, cut)
+    trend = rate_last10 - _window_sum(c_pres, prev_lo, prev_hi) / (prev_hi - prev_lo)
+    unexcused = _window_sum(_cumsum0(unex_all), last10, cut)
+    streak = (cut - 1 - prev_present).astype(float)
+    last20 = np.maximum(lo_row, cut - 20)
+    partial = _window_sum(_cumsum0(part_all), last20, cut) / (cut - last20)
+    # Absence gathered on one weekday: the largest excess of a weekday's absence share
+    # over the overall share, among weekdays with at least 3 rows (0 if none).
+    absent = ~pres_all
+    overall = _window_sum(_cumsum0(absent), lo_row, cut) / k
+    gap = np.zeros(len(g))
+    for d in range(5):
+        on_day = wd_all == d
+        n_day = _window_sum(_cumsum0(on_day), lo_row, cut)
+        gap_d = _window_sum(_cumsum0(on_day & absent), lo_row, cut) / np.maximum(n_day, 1)
+        gap = np.where(n_day >= 3, np.maximum(gap, gap_d - overall), gap)
+    starts = pd.Series(refs["expected_start"].to_numpy().astype("datetime64[D]"),
+                       index=refs["referral_id"].to_numpy())
+    starts = starts[~starts.index.duplicated(keep="last")]
+    start = starts.reindex(group_rid).to_numpy().astype("datetime64[D]")
+    missing = ~np.isin(group_rid, refs["referral_id"].to_numpy())
+    start[missing] = day_all[first][missing]
+    weeks = (as_of - start[g]).astype(np.int64).astype(float) / 7.0
+
+    out = pd.DataFrame({
+        "referral_id": group_rid[g].astype(int),
+        "as_of": as_of,
+        "rate_last10": rate_last10,
+        "trend": trend,
+        "unexcused_last10": unexcused,
+        "absent_streak": streak,
+        "weekday_gap": gap,
+        "weeks_since_start": weeks,
+        "partial_share": partial,
+    })
+    if label is not None:
+        out["label"] = label
+    return out
 
 
 def mondays(start: date, end: date) -> list[date]:
