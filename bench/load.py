@@ -42,8 +42,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.server import AppServer, insecure_tls, nginx, running_app
-from nytte.auth import Role
-from nytte.navigation import pages_for
+from nytte.core.auth import Role
+from nytte.core.navigation import pages_for
 
 ALL_ROLES: tuple[Role, ...] = (Role.KOORDINATOR, Role.LEDER, Role.RAAD, Role.ADMIN)
 ROLES: list[Role] = list(ALL_ROLES)  # the roles of this run (--roles)

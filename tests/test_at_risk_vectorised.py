@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from bench.at_risk_loop import reference_build_samples
 from nytte.attendance import at_risk
 from nytte.attendance.data import attendance_frame, referral_frame
-from nytte.db import session_scope
+from nytte.core.db import session_scope
 
 
 def test_vectorised_features_equal_the_loop_on_the_demo_data(demo_engine: Engine) -> None:
