@@ -15,8 +15,8 @@ FEATURES = ("attendance", "council", "screening", "referrals", "admin", "jobinds
             "demo", "commands")
 
 # Every import from one feature into another, written down. A feature otherwise uses
-# only the shared layers: nytte.core, nytte.io, nytte.org, nytte.models and the
-# top-level modules (auth, access, audit, formats, db, config, ...).
+# only the shared layers: nytte.core (settings, db, auth, access, audit, formats, ...),
+# nytte.io, nytte.org and nytte.models.
 ALLOWED_CROSS_FEATURE = {
     # the roll flags course length by the rules in force at the course's start
     ("attendance", "nytte.screening.rulesets"),
@@ -231,3 +231,13 @@ def test_times_are_shown_in_danish_time() -> None:
     assert fmt_datetime(datetime(2026, 1, 15, 7, 30)) == "15-01-2026 08:30"
     assert fmt_datetime(datetime(2026, 7, 15, 7, 30)) == "15-07-2026 09:30"
     assert _mentions(("nytte", "pages"), ("ZoneInfo(",), {"nytte.core.clock"}) == []
+
+
+def test_the_layout_is_read_off_the_folder_tree() -> None:
+    """nytte/ holds the entry point and packages only: shared layers and features."""
+    nytte = ROOT / "nytte"
+    modules = {p.name for p in nytte.glob("*.py")}
+    assert modules == {"__init__.py", "__main__.py", "cli.py"}
+    packages = {p.name for p in nytte.iterdir() if (p / "__init__.py").exists()}
+    shared = {"core", "io", "org", "models"}
+    assert packages == shared | set(FEATURES)
