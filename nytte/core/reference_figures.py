@@ -14,9 +14,10 @@ import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+from nytte.core.config import DATA_DIR
+
+REFERENCE_DIR = DATA_DIR / "reference"
 
 REPORT = (
     "Ankestyrelsen: Nytteindsats – Erfaringer fra kommuner og borgere, december 2023"
