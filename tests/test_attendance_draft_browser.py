@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import func, select, update
 
-from nytte.db import make_engine, session_scope
+from nytte.core.db import make_engine, session_scope
+from nytte.core.migrate import upgrade
 from nytte.demo.database import add_team_of
-from nytte.migrate import upgrade
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, RollDraft
 from tests.server import free_port, running_app, wait_for_run
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from nytte.audit import record
-from nytte.audit_guard import guard_engine, require_audit
-from nytte.auth import AccessDenied, Principal, Role
-from nytte.db import session_scope
-from nytte.retention import anonymise_expired, delete_stale_drafts
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
+from nytte.admin.retention import anonymise_expired, delete_stale_drafts
 from nytte.attendance.roll import RollEntry, RollError
 from nytte.attendance.roll_draft import (
     clean_entries,
@@ -28,6 +26,10 @@ from nytte.attendance.roll_draft import (
     save_roll_and_discard_draft,
 )
 from nytte.core import clock
+from nytte.core.audit import record
+from nytte.core.audit_guard import guard_engine, require_audit
+from nytte.core.auth import AccessDenied, Principal, Role
+from nytte.core.db import session_scope
 from nytte.models import (
     ABSENT,
     PRESENT,
@@ -39,6 +41,7 @@ from nytte.models import (
     Team,
     Unit,
 )
+from tests.apptest_helpers import open_page
 
 DAY = date(2026, 11, 23)  # a Monday
 
@@ -276,3 +279,119 @@ def test_retention_deletes_old_drafts_and_those_of_the_anonymised(
         assert anonymise_expired(s, months=12, today=DAY).anonymised == 1
     with _session(engine) as s:
         assert [d.entries for d in s.scalars(select(RollDraft))] == [{str(b): {"note": "ny"}}]
+
+
+# --- the page: a new session (what a restart leaves) brings the draft back ------------
+
+
+@pytest.fixture
+def small_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
+    """The app on a small database: the demo municipality with one unit of three."""
+    import streamlit as st
+
+    from nytte.core.db import dispose_engines, make_engine
+    from nytte.core.migrate import upgrade
+    from nytte.demo.database import add_team_of
+
+    url = f"sqlite:///{tmp_path / 'page.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    unit_id = add_team_of(engine, 3, DAY, name="Kladdeholdet")
+    engine.dispose()
+    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    st.cache_resource.clear()
+    yield url, unit_id
+    st.cache_resource.clear()
+    dispose_engines()
+
+
+def _drafts(url: str) -> list[tuple[str, dict[str, object]]]:
+    from nytte.core.db import make_engine
+
+    engine = make_engine(url)
+    with Session(engine) as s:
+        rows = [(o, e) for o, e in s.execute(select(RollDraft.owner, RollDraft.entries))]
+    engine.dispose()
+    return rows
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if "ikke-gemte" in i.value]
+
+
+def test_the_page_brings_the_draft_back_in_a_new_session(small_app: tuple[str, int]) -> None:
+    url, unit_id = small_app
+    ctx = f"{unit_id}:None:{DAY.isoformat()}"
+    at = open_page(Role.KOORDINATOR, "fremmoede")
+    at.button(key=f"fremmoede:allbtn:{ctx}").click().run()
+    assert not at.exception and _infos(at) == []
+    [(owner, entries)] = _drafts(url)
+    assert owner == "demo-koordinator" and len(entries) == 3
+    assert {e["status"] for e in entries.values()} == {PRESENT}  # type: ignore[union-attr]
+
+    # A new session (the server restarted): the roll comes back with the values.
+    again = open_page(Role.KOORDINATOR, "fremmoede")
+    assert not again.exception
+    [line] = _infos(again)
+    assert line.startswith("Din ikke-gemte registrering fra kl. ") and "»Gem fremmøde«" in line
+    restored = again.session_state[f"fremmoede:set:{ctx}"]
+    assert [v["Status"] for v in restored.values()] == ["Mødt"] * 3
+    # Another user of the same unit does not get it.
+    manager = open_page(Role.LEDER, "fremmoede")
+    assert not manager.exception and _infos(manager) == []
+
+    # «Kassér kladde»: the screen is cleared and the draft deleted.
+    again.button(key=f"fremmoede:discard:{ctx}").click().run()
+    assert not again.exception and _infos(again) == []
+    assert _drafts(url) == []
+    counts = [m.value for m in again.markdown if "Forventede" in m.value]
+    assert counts and "**Mangler** 3" in counts[0], counts
+    assert _infos(open_page(Role.KOORDINATOR, "fremmoede")) == []
+
+
+def test_the_roll_goes_on_when_the_draft_cannot_be_written(
+        small_app: tuple[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    url, unit_id = small_app
+    ctx = f"{unit_id}:None:{DAY.isoformat()}"
+
+    def down(*_: object, **__: object) -> None:
+        raise OperationalError("INSERT INTO roll_draft", {}, Exception("server closed"))
+
+    monkeypatch.setattr("pages.roll.save_draft", down)
+    at = open_page(Role.KOORDINATOR, "fremmoede")
+    at.button(key=f"fremmoede:allbtn:{ctx}").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    assert len(at.session_state[f"fremmoede:set:{ctx}"]) == 3  # still on the screen
+    assert _drafts(url) == []
+    at.button(key=f"fremmoede:save:{ctx}").click().run()
+    assert any("Gemt: 3 nye" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_screen_values_and_draft_entries_convert_both_ways() -> None:
+    from nytte.attendance.course_length import OK, CourseStatus
+    from nytte.attendance.roll import RollLine, RollSheet
+    from pages.roll import draft_entries, overrides_from_draft
+
+    course = CourseStatus(1, OK, "", "")
+    lines = [RollLine(rid, rid, f"SAG-{rid}", "", None, "", 6.0, None, None, None, None, "",
+                      None, course) for rid in (11, 12, 13)]
+    sheet = RollSheet(1, "Enhed", None, DAY, None, lines,
+                      {"sick_reported": "Syg (meldt før mødetid)"})
+    screen = {
+        0: {"Status": "Fravær", "Timer": 0.0, "Fraværsårsag": "Syg (meldt før mødetid)"},
+        1: {"Status": "Mødt", "Timer": 6.0, "Fraværsårsag": None, "Note": "Ok"},
+        2: {"Note": "Kun en note"},
+    }
+    entries = draft_entries(sheet, screen)
+    assert entries == {
+        11: {"status": ABSENT, "hours": 0.0, "reason_code": "sick_reported"},
+        12: {"status": PRESENT, "hours": 6.0, "reason_code": None, "note": "Ok"},
+        13: {"note": "Kun en note"},
+    }
+    assert overrides_from_draft(sheet, entries) == screen
+    # The roll changed before the reload: the values follow the referral, not the line.
+    moved = RollSheet(1, "Enhed", None, DAY, None, [lines[2], lines[0]], sheet.reasons)
+    assert overrides_from_draft(moved, entries) == {0: screen[2], 1: screen[0]}
