@@ -1,7 +1,9 @@
 """A server restart in the middle of the morning roll loses nothing: a team leader
 marks everyone present, one person absent with a reason, types a note; the server
-stops and a new one starts on the same port and database; the open tab reconnects,
-the roll shows what was typed with a line saying it was brought back, and «Gem
+stops and a new one starts on the same port and database. The open tab reconnects
+but does not run again until the user acts, and then in a new session (the old
+session state is gone with the old process); the team leader reloads it and opens
+the roll: it shows what was typed with a line saying it was brought back, and «Gem
 fremmøde» saves it."""
 
 from __future__ import annotations
