@@ -7,7 +7,7 @@ Create Date: 2026-11-30
 A server restart loses the session state; the values set on screen are written here
 as they change, so the roll comes back after a restart. Scratch, not a record: only
 its owner reads it, saving the roll deletes it, retention deletes it after 7 days,
-and it is not audited (nytte/audit_guard.py).
+and it is not audited (nytte/core/audit_guard.py).
 """
 
 from collections.abc import Sequence

@@ -5,7 +5,7 @@ The values typed into a roll live in the Streamlit session, which a server resta
 reads them back when it opens the same roll (unit, team, day) with nothing on screen
 yet. A draft is scratch, not a record: only its owner ever reads it, saving the roll
 deletes it in the same transaction, retention deletes it after a few days
-(nytte/retention.py), and it is not audited (nytte/audit_guard.UNAUDITED_TABLES).
+(nytte/admin/retention.py), and it is not audited (nytte/core/audit_guard.py).
 
 Values are keyed by referral id, not by the line's position: the roll may change
 between the restart and the reload. Every value is checked again on the server, on

@@ -68,7 +68,8 @@ class RollDraft(Base):
     keys are strings) to the values set on screen (status, hours, reason_code, note);
     keyed by referral, not by line, because the roll may change before it is reloaded.
     Only its owner ever reads it; it is deleted when the roll is saved, and retention
-    deletes it after a few days (nytte/retention.py). Not audited (nytte/audit_guard.py)."""
+    deletes it after a few days (nytte/admin/retention.py). Not audited
+    (nytte/core/audit_guard.py)."""
 
     __tablename__ = "roll_draft"
 
