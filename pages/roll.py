@@ -1,8 +1,13 @@
 """Morgenregistrering: the morning roll for a unit or a team, the printable sign-in
-sheet and the import of a paper roll."""
+sheet and the import of a paper roll.
+
+What is set on screen lives in the session state and, as a draft, on the server
+(nytte/attendance/roll_draft.py): a server restart loses the session, and the roll
+opened again with nothing on screen brings the draft back."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -20,8 +25,14 @@ from nytte.attendance.roll import (
     opening_day,
     read_roll,
     roll_units,
-    save_roll,
     sign_in_sheet_pdf,
+)
+from nytte.attendance.roll_draft import (
+    Draft,
+    discard_draft,
+    load_draft,
+    save_draft,
+    save_roll_and_discard_draft,
 )
 from nytte.attendance.roll_import import COLUMNS as IMPORT_COLUMNS
 from nytte.attendance.roll_import import import_paper_roll
@@ -31,6 +42,8 @@ from nytte.core.formats import fmt_date, fmt_int
 from nytte.core.textsafe import md_escape
 from nytte.kpis.attendance import definition
 from pages.common import db_session, guard, read_or_last
+
+log = logging.getLogger("nytte.pages.roll")
 
 LABEL_TO_STATUS = {v: k for k, v in STATUS_LABELS.items()}
 PREFIX = "fremmoede"
@@ -57,6 +70,13 @@ def _ctx(unit_id: int, team_id: int | None, day: date) -> str:
 def _keys(ctx: str) -> tuple[str, str]:
     """Session keys of the grid's generation and of what was set on screen."""
     return f"{PREFIX}:gen:{ctx}", f"{PREFIX}:set:{ctx}"
+
+
+def _draft_keys(ctx: str) -> tuple[str, str, str]:
+    """Session keys of the server draft: looked for (once per roll), what was last
+    written to it, and when the draft brought back was made (for the info line)."""
+    return f"{PREFIX}:draft:seen:{ctx}", f"{PREFIX}:draft:written:{ctx}", \
+        f"{PREFIX}:draft:restored:{ctx}"
 
 
 def follow_status(change: dict[str, Any], expected: float) -> dict[str, Any]:
@@ -159,6 +179,110 @@ def _entries(
     return entries, rows
 
 
+def draft_entries(sheet: RollSheet, overrides: Overrides) -> dict[int, dict[str, Any]]:
+    """What was set on screen, as a draft: by referral id, in codes (not labels)."""
+    label_to_code = {v: k for k, v in sheet.reasons.items()}
+    out: dict[int, dict[str, Any]] = {}
+    for pos, values in overrides.items():
+        if not 0 <= pos < len(sheet.lines):
+            continue
+        entry: dict[str, Any] = {}
+        if "Status" in values:
+            entry["status"] = LABEL_TO_STATUS.get(_clean(values["Status"]) or "")
+        if "Timer" in values:
+            hours = _clean(values["Timer"])
+            entry["hours"] = None if hours is None else float(hours)
+        if "Fraværsårsag" in values:
+            label = _clean(values["Fraværsårsag"])
+            entry["reason_code"] = label_to_code.get(label, label) if label else None
+        if "Note" in values:
+            entry["note"] = str(_clean(values["Note"]) or "")
+        if entry:
+            out[sheet.lines[pos].referral_id] = entry
+    return out
+
+
+def overrides_from_draft(sheet: RollSheet, entries: dict[int, dict[str, Any]]) -> Overrides:
+    """A draft as values set on screen, placed on the lines of the roll as it is now
+    (a referral no longer on the roll is left out)."""
+    position = {line.referral_id: pos for pos, line in enumerate(sheet.lines)}
+    out: Overrides = {}
+    for rid, entry in entries.items():
+        pos = position.get(rid)
+        if pos is None:
+            continue
+        values: dict[str, Any] = {}
+        if "status" in entry:
+            values["Status"] = STATUS_LABELS.get(entry["status"] or "")
+        if "hours" in entry:
+            values["Timer"] = entry["hours"]
+        code = entry.get("reason_code")
+        if "reason_code" in entry and (code is None or code in sheet.reasons):
+            values["Fraværsårsag"] = sheet.reasons[code] if code else None
+        if "note" in entry:
+            values["Note"] = entry["note"]
+        if values:
+            out[pos] = values
+    return out
+
+
+def _write_draft(principal: Principal, sheet: RollSheet, ctx: str,
+                 overrides: Overrides) -> None:
+    """Keep what is on screen as the server draft, when it changed since last written.
+    Best effort: without the database the session state still holds it."""
+    _, written_key, _ = _draft_keys(ctx)
+    if overrides == st.session_state.get(written_key, {}):
+        return
+    try:
+        with db_session() as session:
+            save_draft(session, principal, sheet.unit_id, sheet.team_id, sheet.day,
+                       draft_entries(sheet, overrides))
+    except Exception as exc:  # the roll on screen never depends on its draft
+        log.warning("roll draft not written (%s): %s", type(exc).__name__, exc)
+        return
+    st.session_state[written_key] = {k: dict(v) for k, v in overrides.items()}
+
+
+def _restore_draft(principal: Principal, sheet: RollSheet, ctx: str) -> None:
+    """With nothing set on screen for this roll yet, bring the server draft back (once)."""
+    _, set_key = _keys(ctx)
+    seen_key, written_key, restored_key = _draft_keys(ctx)
+    if st.session_state.get(seen_key) or set_key in st.session_state:
+        return
+    try:
+        with db_session() as session:
+            draft: Draft | None = load_draft(session, principal, sheet.unit_id,
+                                             sheet.team_id, sheet.day)
+    except Exception as exc:  # without the database, the roll opens as saved
+        log.warning("roll draft not read (%s): %s", type(exc).__name__, exc)
+        return
+    st.session_state[seen_key] = True
+    overrides = overrides_from_draft(sheet, draft.entries) if draft else {}
+    if not overrides:
+        return
+    st.session_state[set_key] = overrides
+    st.session_state[written_key] = {k: dict(v) for k, v in overrides.items()}
+    st.session_state[restored_key] = draft.updated_at if draft else None
+
+
+def _restored_line(restored: Any, today: date) -> str:
+    shown = clock.to_danish(restored)
+    when = f"kl. {shown:%H:%M}" if shown.date() == today else (
+        f"{fmt_date(shown.date())} kl. {shown:%H:%M}")
+    return (f"Din ikke-gemte registrering fra {when} er hentet frem. Tryk »Gem fremmøde« "
+            "for at gemme den.")
+
+
+def _forget_screen(ctx: str) -> None:
+    """After a save or a discard: nothing is set on screen, and no draft is kept."""
+    gen_key, set_key = _keys(ctx)
+    _, written_key, restored_key = _draft_keys(ctx)
+    for key in (set_key, restored_key, f"{PREFIX}:reason:{ctx}"):
+        st.session_state.pop(key, None)
+    st.session_state[written_key] = {}
+    st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
+
+
 def _show_errors(exc: RollError) -> None:
     lines = exc.messages()
     # The messages quote cells of the file or the form: escaped, never read as Markdown.
@@ -179,8 +303,15 @@ def _on_grid_change(ctx: str, editor_key: str, expected: list[float]) -> None:
 
 def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> None:
     gen_key, set_key = _keys(ctx)
+    _restore_draft(principal, sheet, ctx)
     gen = st.session_state.get(gen_key, 0)
     overrides: Overrides = st.session_state.get(set_key, {})
+    # Every change on screen (a grid edit, «Alle mødt», «Sæt som fravær») reruns the
+    # page with new values: they are written to the draft here, in one place.
+    _write_draft(principal, sheet, ctx, overrides)
+    restored = st.session_state.get(_draft_keys(ctx)[2])
+    if restored is not None:
+        st.info(_restored_line(restored, today))
     unregistered = [
         pos
         for pos, ln in enumerate(sheet.lines)
@@ -298,17 +429,32 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         key=f"{PREFIX}:reason:{ctx}",
         help="Kræves, når en registrering, der allerede er gemt, ændres (logges).",
     )
-    if st.button("Gem fremmøde", key=f"{PREFIX}:save:{ctx}", type="primary"):
+    save = st.button("Gem fremmøde", key=f"{PREFIX}:save:{ctx}", type="primary")
+    if overrides and st.button(
+        "Kassér kladde",
+        key=f"{PREFIX}:discard:{ctx}",
+        help="Glem det, der er valgt på skærmen og ikke gemt (også kladden, Nytte har "
+        "gemt af det). Det, der allerede er gemt, ændres ikke.",
+    ):
+        try:
+            with db_session() as session:
+                discard_draft(session, principal, sheet.unit_id, sheet.team_id, sheet.day)
+        except Exception as exc:  # the screen is cleared anyway; retention removes it
+            log.warning("roll draft not discarded (%s): %s", type(exc).__name__, exc)
+        _forget_screen(ctx)
+        st.rerun()
+    if save:
         entries, rows = _entries(sheet, base, st.session_state.get(editor_key, {}))
         if not entries:
             st.warning("Ingen er markeret endnu; tryk »Alle mødt« eller vælg status.")
             return
         try:
             with db_session() as session:
-                result = save_roll(
+                result = save_roll_and_discard_draft(
                     session,
                     principal,
                     sheet.unit_id,
+                    sheet.team_id,
                     sheet.day,
                     entries,
                     today=today,
@@ -321,9 +467,7 @@ def _roll_tab(principal: Principal, sheet: RollSheet, ctx: str, today: date) -> 
         except AccessDenied as exc:
             st.error(md_escape(str(exc)))  # may quote user or file text
             return
-        for key in (set_key, f"{PREFIX}:reason:{ctx}"):
-            st.session_state.pop(key, None)
-        st.session_state[gen_key] = gen + 1
+        _forget_screen(ctx)
         st.session_state[f"{PREFIX}:flash"] = (
             f"Gemt: {fmt_int(result.created)} nye, {fmt_int(result.corrected)} rettet, "
             f"{fmt_int(result.unchanged)} uændret."

@@ -25,7 +25,7 @@ from nytte.core.config import ConfigError
 from nytte.core.db import make_engine
 from nytte.core.db_roles import check_app_role
 from nytte.core.migrate import upgrade
-from nytte.models import Attendance, AuditEvent, ClosingDay, Task
+from nytte.models import Attendance, AuditEvent, ClosingDay, Referral, Task
 from tests.conftest import (
     PG_ADMIN_URL,
     ROOT,
@@ -156,6 +156,35 @@ def test_a_forged_tx_id_is_overwritten(roles: tuple[Engine, Engine, str, str]) -
     with owner.connect() as conn:
         assert conn.execute(text("SELECT tx_id FROM audit_event ORDER BY id DESC LIMIT 1")
                             ).scalar() != 1
+
+
+def test_the_app_role_keeps_roll_drafts_without_events(
+        roles: tuple[Engine, Engine, str, str]) -> None:
+    """A roll draft is scratch (UNAUDITED_TABLES): the app's role writes, reads and
+    deletes it without an audit event; it opens no way around the rule for the rest."""
+    from nytte.attendance.roll_draft import discard_draft, load_draft, save_draft
+
+    owner, app, *_ = roles
+    leader = Principal("k-draft", "K", Role.LEDER, "0253")
+    with Session(owner) as s:
+        ref = s.scalars(select(Referral).where(Referral.ended_on.is_(None)).limit(1)).one()
+        unit_id, rid = ref.unit_id, ref.id
+    with Session(app) as s:
+        assert save_draft(s, leader, unit_id, None, date(2026, 11, 23),
+                          {rid: {"note": "kladde"}}) is not None
+        s.commit()
+    with Session(app) as s:
+        assert load_draft(s, leader, unit_id, None, date(2026, 11, 23)) is not None
+        assert discard_draft(s, leader, unit_id, None, date(2026, 11, 23)) is True
+        s.commit()
+    aid, note = _first_attendance(owner)
+    with pytest.raises(DBAPIError, match="unaudited write"), Session(app) as s:
+        save_draft(s, leader, unit_id, None, date(2026, 11, 23), {rid: {"note": "kladde"}})
+        s.execute(update(Attendance).where(Attendance.id == aid).values(note="ændret"))
+        s.commit()
+    assert _first_attendance(owner) == (aid, note)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM roll_draft")).scalar() == 0
 
 
 def test_the_owner_is_exempt_and_loads_data(roles: tuple[Engine, Engine, str, str]) -> None:

@@ -138,6 +138,7 @@ def test_retention_command(demo_sqlite: Engine, tmp_path: Path,
         assert main(["retention", "--today", DEMO_END.isoformat(), "--dry-run"]) == 0
         dry = capsys.readouterr().out
         assert "ville blive anonymiseret" in dry and "20-11-2024" in dry
+        assert "(kladder) ville blive slettet (uændret i mere end 7 dage)" in dry
         assert main(["retention", "--today", DEMO_END.isoformat()]) == 0
         assert "anonymiseret" in capsys.readouterr().out
         with Session(engine) as s:

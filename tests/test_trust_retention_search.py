@@ -1,8 +1,9 @@
 """After retention, nothing of the anonymised person is left anywhere: the test
 writes their notes, caseworker and case reference through the audited paths (a
 referral correction, an attendance correction with a reason, an audit export
-searched by case reference), runs retention, then searches every column of every
-table of the database for those values."""
+searched by case reference) and a roll draft (an unsaved note about them), runs
+retention, then searches every column of every table of the database for those
+values."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nytte.admin.audit_log import AuditFilter, export_audit_search
 from nytte.admin.retention import anonymise_expired, due_participants, months_before
+from nytte.attendance.roll_draft import save_draft
 from nytte.core.audit import record
 from nytte.core.auth import Principal, Role
 from nytte.demo.params import DEMO_END
@@ -25,6 +27,7 @@ ADMIN = Principal("admin-1", "Ada Admin", Role.ADMIN, "0253")
 NOTE = "Indlagt paa psykiatrisk afdeling efter krise"
 REASON = "Ringede fra psykiatrisk skadestue"
 CASEWORKER = "Birthe Bjerregaard, jobcenter"
+DRAFT_NOTE = "Angstanfald i bussen, ringer i morgen"
 
 
 def _search_everything(engine: Engine, needle: str) -> list[str]:
@@ -65,12 +68,15 @@ def test_retention_leaves_nothing_of_the_person_in_any_table(
             record(s, LEDER, "attendance.corrected", "attendance", att.id, old=old,
                    new={"note": NOTE, "status": att.status}, participant_id=pid,
                    reason=REASON)
+            # A roll typed and not saved: its draft holds a note about the person.
+            assert save_draft(s, LEDER, att.unit_id, None, att.day,
+                              {att.referral_id: {"note": DRAFT_NOTE}}) is not None
         with Session(engine) as s, s.begin():
             export_audit_search(s, ADMIN, AuditFilter(case_ref=case_ref))
-        for needle in ("psykiatrisk", "Bjerregaard", case_ref):
+        for needle in ("psykiatrisk", "Bjerregaard", "Angstanfald", case_ref):
             assert _search_everything(engine, needle), f"{needle} was not written at all"
         with Session(engine) as s, s.begin():
             result = anonymise_expired(s, months=12, today=DEMO_END)
         assert result.anonymised > 0
-        for needle in ("psykiatrisk", "Bjerregaard", case_ref):
+        for needle in ("psykiatrisk", "Bjerregaard", "Angstanfald", case_ref):
             assert _search_everything(engine, needle) == [], needle

@@ -10,22 +10,27 @@ change.
 The audit trail is append-only and holds no free text, names or case references:
 events name participants by internal id and say which personal fields changed, never
 their values; the free text of an event about a person (a note, a caseworker, the
-reason for a correction) lives in `audit_note`, which is blanked here with the rest."""
+reason for a correction) lives in `audit_note`, which is blanked here with the rest.
+
+Roll drafts (`roll_draft`, the roll a user typed and did not save) are scratch: they
+are deleted when they have not changed for `draft_days` days, and anonymising a
+participant deletes every draft that mentions one of their referrals."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from nytte.core import clock
 from nytte.core.audit import record
 from nytte.core.auth import Principal, Role
 from nytte.core.config import RetentionSettings as RetentionSettings
 from nytte.core.data_version import Area, changed
-from nytte.models import Attendance, AuditNote, Participant, Referral
+from nytte.models import Attendance, AuditNote, Participant, Referral, RollDraft
 from nytte.models.base import utcnow
 
 PSEUDONYM_PREFIX = "ANON-"
@@ -133,6 +138,7 @@ def anonymise_expired(
             .where(AuditNote.participant_id.in_(chunk), AuditNote.text != "")
             .values(text="", anonymised_at=now)
         )
+        delete_drafts_mentioning(session, chunk)
     for muni, pids in sorted(by_muni.items()):
         record(
             session, actor, "retention_anonymise", "participant", "",
@@ -144,3 +150,38 @@ def anonymise_expired(
     changed(session, Area.ATTENDANCE, Area.REFERRALS)
     session.flush()
     return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})
+
+
+def delete_drafts_mentioning(session: Session, participant_ids: list[int]) -> int:
+    """Delete every roll draft holding a value for one of these participants' referrals
+    (a draft may hold a note about them); the number deleted."""
+    referrals = select(Referral.id, Referral.unit_id).where(
+        Referral.participant_id.in_(participant_ids))
+    by_unit: dict[int, set[str]] = defaultdict(set)
+    for rid, unit_id in session.execute(referrals).all():
+        by_unit[int(unit_id)].add(str(rid))
+    if not by_unit:
+        return 0
+    doomed = [
+        draft_id
+        for draft_id, unit_id, entries in session.execute(
+            select(RollDraft.id, RollDraft.unit_id, RollDraft.entries)
+            .where(RollDraft.unit_id.in_(list(by_unit)))
+        ).all()
+        if isinstance(entries, dict) and by_unit[int(unit_id)] & {str(k) for k in entries}
+    ]
+    if doomed:
+        session.execute(delete(RollDraft).where(RollDraft.id.in_(doomed)))
+    return len(doomed)
+
+
+def delete_stale_drafts(session: Session, *, days: int, today: date,
+                        dry_run: bool = False) -> int:
+    """Delete roll drafts last changed before the Danish day ``days`` days before
+    ``today``; the number deleted (or, with ``dry_run``, that would be)."""
+    cutoff = clock.stored_start_of_day(today - timedelta(days=days))
+    stale = RollDraft.updated_at < cutoff
+    count = int(session.scalar(select(func.count()).select_from(RollDraft).where(stale)) or 0)
+    if count and not dry_run:
+        session.execute(delete(RollDraft).where(stale))
+    return count

@@ -26,11 +26,15 @@ from nytte.models import AuditEvent, Base
 # Reference data (code lists, regions, municipalities) is loaded by migrations, not
 # written by users; summary tables are recomputed from audited rows; Jobindsats
 # figures are public statistics fetched by the app. Everything else is personal or
-# operational data, and a write to it needs an audit event.
+# operational data, and a write to it needs an audit event. One exception: a roll
+# draft (roll_draft) is the user's own unsaved typing, readable only by them and
+# deleted when the roll is saved (which is audited); an event for every change on
+# screen would flood the trail with keystrokes.
 UNAUDITED_TABLES = frozenset({
     "audit_event", "code_value", "region", "municipality", "alembic_version",
     "council_attendance_month", "council_referral_stats", "council_enrolled_month",
     "council_summary_state", "jobindsats_observation", "jobindsats_fetch", "data_version",
+    "roll_draft",
 })
 
 

@@ -70,7 +70,7 @@ def load_settings() -> Settings:
 
 
 class RetentionSettings(BaseSettings):
-    """NYTTE_RETENTION_MONTHS, NYTTE_RETENTION_BIRTH_YEAR."""
+    """NYTTE_RETENTION_MONTHS, NYTTE_RETENTION_BIRTH_YEAR, NYTTE_RETENTION_DRAFT_DAYS."""
 
     model_config = SettingsConfigDict(env_prefix="NYTTE_RETENTION_", extra="ignore")
 
@@ -78,6 +78,9 @@ class RetentionSettings(BaseSettings):
     # "keep" by default: the dashboards' age composition is computed from the birth
     # year for each period, so coarsening or removing it changes historical figures.
     birth_year: str = "keep"
+    # A roll draft (the roll a user typed and did not save) is deleted after this
+    # many days without a change.
+    draft_days: int = Field(default=7, ge=1, le=90)
 
 
 SECRETS_FILE = Path(".streamlit/secrets.toml")

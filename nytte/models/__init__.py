@@ -2,7 +2,7 @@
 (Alembic autogenerate and tests rely on it)."""
 
 import nytte.models.council  # noqa: F401  (the council area's tables)
-from nytte.models.attendance import ABSENT, PRESENT, Attendance
+from nytte.models.attendance import ABSENT, PRESENT, Attendance, RollDraft
 from nytte.models.audit import AuditEvent, AuditNote
 from nytte.models.base import Base
 from nytte.models.codes import CodeValue
@@ -31,6 +31,7 @@ __all__ = [
     "PrecedentImport",
     "Referral",
     "Region",
+    "RollDraft",
     "RuleSetVersion",
     "Screening",
     "Task",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -55,4 +57,33 @@ class Attendance(Base):
         CheckConstraint("expected_hours >= 0 AND expected_hours <= 24", name="expected_hours"),
         Index("ix_attendance_unit_day", "unit_id", "day"),
         Index("ix_attendance_day", "day"),
+    )
+
+
+class RollDraft(Base):
+    """What a user has set on screen in a roll and not yet saved: scratch, not a record.
+
+    One row per user, unit, team (``team_key`` 0 for the whole unit, so the unique key
+    holds without a NULL) and day. ``entries`` maps a referral id (as a string: JSON
+    keys are strings) to the values set on screen (status, hours, reason_code, note);
+    keyed by referral, not by line, because the roll may change before it is reloaded.
+    Only its owner ever reads it; it is deleted when the roll is saved, and retention
+    deletes it after a few days (nytte/admin/retention.py). Not audited
+    (nytte/core/audit_guard.py)."""
+
+    __tablename__ = "roll_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))  # the principal's user id
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), nullable=True)
+    team_key: Mapped[int] = mapped_column(Integer)  # team_id, or 0 for the whole unit
+    day: Mapped[date] = mapped_column(Date)
+    entries: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("owner", "unit_id", "team_key", "day",
+                         name="uq_roll_draft_owner_context"),
+        Index("ix_roll_draft_updated_at", "updated_at"),
     )
