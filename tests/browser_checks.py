@@ -41,7 +41,9 @@ def choose_role(page: Page, label: str, timeout: float = 60_000) -> None:
     principal with the role (a page shows the role's content only then, and a click
     on the menu before it can interrupt the run and lose the choice)."""
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox").click()
+    picker = sidebar.get_by_role("combobox")
+    picker.wait_for(timeout=timeout)  # a fresh server's first run can be slow under load
+    picker.click()
     page.get_by_role("option", name=label, exact=True).click()
     sidebar.get_by_text(f"({label})").wait_for(timeout=timeout)
     wait_for_run(page)

@@ -126,10 +126,17 @@ class Journey:
         return self.download(download)
 
 
-def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.KOORDINATOR, DESKTOP)
-    j.enter("Opgavescreening")
+def walked(browser: Browser, base: str, role: Role, first_page: str) -> Journey:
+    """A journey in at the front address, through the menu to `first_page`, then every
+    page of the role by its address."""
+    j = Journey(browser, base, role, DESKTOP)
+    j.enter(first_page)
     j.walk_all()
+    return j
+
+
+def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base: str) -> None:
+    j = walked(browser, base, Role.KOORDINATOR, "Opgavescreening")
 
     # A task screened (the form as a coordinator fills it in).
     j.visit("opgavescreening")
@@ -158,32 +165,26 @@ def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base:
 
 
 def test_leader_kpis_and_yearly_evaluation(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.LEDER, DESKTOP)
-    j.enter("Ledelsesoverblik")
-    j.walk_all()
+    j = walked(browser, base, Role.LEDER, "Ledelsesoverblik")
     j.visit("ledelse")
     assert j.page.get_by_test_id("stMetricValue").count() >= 8
-    pdf = j.made_file("Dan årlig evaluering", "Hent PDF", "ledelse-aarlig-evaluering")
-    assert pdf[:5] == b"%PDF-"
+    assert j.made_file("Dan årlig evaluering", "Hent PDF", "ledelse-aarlig-evaluering"
+                       )[:5] == b"%PDF-"
     j.finish()
 
 
 def test_council_regional_review_and_meeting_pack(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.RAAD, DESKTOP)
-    j.enter("Regional gennemgang")
-    j.walk_all()
+    j = walked(browser, base, Role.RAAD, "Regional gennemgang")
     text = j.visit("raad")
     assert "SAG-" not in text
     j.page.get_by_role("tab", name="Mødemateriale og eksport").click()
-    pdf = j.made_file("Lav mødemateriale", "Hent mødemateriale (PDF)", "raad-moedemateriale")
-    assert pdf[:5] == b"%PDF-"
+    assert j.made_file("Lav mødemateriale", "Hent mødemateriale (PDF)", "raad-moedemateriale"
+                       )[:5] == b"%PDF-"
     j.finish()
 
 
 def test_admin_reads_the_audit_trail_in_words(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.ADMIN, DESKTOP)
-    j.enter("Administration")
-    j.walk_all()
+    j = walked(browser, base, Role.ADMIN, "Administration")
     text = j.visit("administration")
     assert "hændelse(r)" in text and "dansk tid" in text
     page = j.page
