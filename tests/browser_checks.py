@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Request
 
+from tests.server import wait_for_run
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -30,6 +32,28 @@ _IN_DISABLED_WIDGET = """(sel) => {
   const box = el && el.closest("[data-testid='stElementContainer'], .element-container");
   return !!(box && box.querySelector("input:disabled, button:disabled, [aria-disabled='true']"));
 }"""
+
+
+def choose_role(page: Page, label: str, timeout: float = 60_000) -> None:
+    """Choose a demo role in the sidebar's picker, as a user does.
+
+    Returns once the run with the chosen role has finished: the sidebar names the
+    principal with the role (a page shows the role's content only then, and a click
+    on the menu before it can interrupt the run and lose the choice)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    picker = sidebar.get_by_role("combobox")
+    picker.wait_for(timeout=timeout)  # a fresh server's first run can be slow under load
+    picker.click()
+    page.get_by_role("option", name=label, exact=True).click()
+    sidebar.get_by_text(f"({label})").wait_for(timeout=timeout)
+    wait_for_run(page)
+
+
+def open_as(page: Page, base: str, label: str) -> None:
+    """Open the app's front address and choose a demo role (see choose_role)."""
+    page.goto(base)
+    wait_for_run(page)
+    choose_role(page, label)
 
 
 def _is_local(url: str, app_netloc: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nytte.screening.proposal import PLAIN_ANSWERS
+
 PRE_2025 = "2025-03-03"  # picks rule set bab-2023
 FROM_2025 = "2026-03-02"  # picks rule set arbejdspligt-2025
 # The TR consultation not yet held (no date, no written statement): the task waits.
@@ -22,19 +24,11 @@ def base(**overrides: Any) -> dict[str, Any]:
         ),
         "requesting_unit": "Teknik- og Miljøforvaltningen",
         "p_number": "1003388497",
-        "professional_area": "teknik_miljoe",
+        **PLAIN_ANSWERS,
+        # It was staff work once, long ago (before 1999).
         "previously_done_by_staff": "yes",
         "last_done_by_staff_year": 1998,
-        "in_operating_plan": "no",
-        "service_level_reduced": "no",
-        "private_market": "no",
-        "requires_certified_trade": "no",
-        "servicelov_83": "no",
-        "otherwise_done_by": "nobody",
-        "frequency": "once",
-        "beneficiary": "public",
         "physical_demand": 4,
-        "indoor_outdoor": "outdoor",
         "season": "summer",
         "ordinary_employees": 40,
         "participants_requested": 6,

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import Engine
 
+from tests.browser_checks import open_as
 from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
@@ -47,11 +48,7 @@ def test_demo_role_then_page(page: Page, demo_sqlite: Engine) -> None:
     """The positive control: after choosing a role the same URL shows the page."""
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
-        page.goto(base)
-        wait_for_run(page)
-        page.locator("[data-testid='stSelectbox']").first.click()
-        page.get_by_role("option", name="Leder", exact=True).click()
-        # wait_for_run alone can return before the rerun the choice starts.
+        open_as(page, base, "Leder")
         page.wait_for_selector("[data-testid='stMetricValue']", timeout=30_000)
         wait_for_run(page)
         assert page.locator("[data-testid='stMetricValue']").count() == 2

@@ -7,27 +7,20 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import Engine
 
+from tests.browser_checks import choose_role, open_as
 from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
 
 
-def _choose_role(page: Page, role: str) -> None:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
-    page.get_by_role("option", name=role, exact=True).click()
-    wait_for_run(page)
-
-
 def test_reviewer_sees_region_and_national_figures(page: Page, demo_sqlite: Engine) -> None:
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
-        page.goto(base)
-        wait_for_run(page)
-        _choose_role(page, "Regionalt beskæftigelsesråd")
+        open_as(page, base, "Regionalt beskæftigelsesråd")
         page.get_by_role("link", name="Regional gennemgang").click()
         wait_for_run(page)
         if "Vælg en rolle" in page.inner_text("body"):
-            _choose_role(page, "Regionalt beskæftigelsesråd")
+            choose_role(page, "Regionalt beskæftigelsesråd")
         # The first view builds the region's whole protected year (seventeen
         # municipalities, every period): give it time on a busy machine.
         page.get_by_text("Nye henvisninger og fremmøde").first.wait_for(timeout=120_000)

@@ -29,6 +29,7 @@ from tests.browser_checks import (
     AxeReport,
     RequestLog,
     axe,
+    choose_role,
     format_findings,
     request_log,
 )
@@ -77,11 +78,8 @@ class Journey:
         self.page.goto(self.base)
         wait_for_run(self.page)
         self.check("velkomst")
+        choose_role(self.page, ROLE_LABELS[self.role])
         sidebar = self.page.get_by_test_id("stSidebar")
-        sidebar.get_by_role("combobox").click()
-        self.page.get_by_role("option", name=ROLE_LABELS[self.role], exact=True).click()
-        sidebar.get_by_text(f"({ROLE_LABELS[self.role]})").wait_for(timeout=60_000)
-        wait_for_run(self.page)
         # The app's own menu: the role's pages, never Streamlit's list of files.
         assert self.page.locator("[data-testid='stSidebarNavLink']").count() == 0
         links = [t.strip().split("\n")[-1]  # after the icon (a font ligature)
@@ -116,11 +114,29 @@ class Journey:
             self.page.get_by_role("button", name=button).click()
         return Path(info.value.path()).read_bytes()
 
+    def made_file(self, make: str, download: str, shot: str | None = None) -> bytes:
+        """Ask for a file with the `make` button, wait for its `download` button (a PDF
+        takes a while on a busy machine), check the page as `shot` if named, download."""
+        button = self.page.get_by_role("button", name=make)
+        button.scroll_into_view_if_needed()
+        button.click()
+        self.page.get_by_role("button", name=download).wait_for(timeout=120_000)
+        if shot is not None:
+            self.check(shot)
+        return self.download(download)
+
+
+def walked(browser: Browser, base: str, role: Role, first_page: str) -> Journey:
+    """A journey in at the front address, through the menu to `first_page`, then every
+    page of the role by its address."""
+    j = Journey(browser, base, role, DESKTOP)
+    j.enter(first_page)
+    j.walk_all()
+    return j
+
 
 def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.KOORDINATOR, DESKTOP)
-    j.enter("Opgavescreening")
-    j.walk_all()
+    j = walked(browser, base, Role.KOORDINATOR, "Opgavescreening")
 
     # A task screened (the form as a coordinator fills it in).
     j.visit("opgavescreening")
@@ -149,38 +165,26 @@ def test_coordinator_roll_on_a_phone_and_a_task_screened(browser: Browser, base:
 
 
 def test_leader_kpis_and_yearly_evaluation(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.LEDER, DESKTOP)
-    j.enter("Ledelsesoverblik")
-    j.walk_all()
+    j = walked(browser, base, Role.LEDER, "Ledelsesoverblik")
     j.visit("ledelse")
     assert j.page.get_by_test_id("stMetricValue").count() >= 8
-    button = j.page.get_by_role("button", name="Dan årlig evaluering")
-    button.scroll_into_view_if_needed()
-    button.click()
-    j.page.get_by_role("button", name="Hent PDF").wait_for(timeout=120_000)
-    j.check("ledelse-aarlig-evaluering")
-    assert j.download("Hent PDF")[:5] == b"%PDF-"
+    assert j.made_file("Dan årlig evaluering", "Hent PDF", "ledelse-aarlig-evaluering"
+                       )[:5] == b"%PDF-"
     j.finish()
 
 
 def test_council_regional_review_and_meeting_pack(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.RAAD, DESKTOP)
-    j.enter("Regional gennemgang")
-    j.walk_all()
+    j = walked(browser, base, Role.RAAD, "Regional gennemgang")
     text = j.visit("raad")
     assert "SAG-" not in text
     j.page.get_by_role("tab", name="Mødemateriale og eksport").click()
-    j.page.get_by_role("button", name="Lav mødemateriale").click()
-    j.page.get_by_role("button", name="Hent mødemateriale (PDF)").wait_for(timeout=120_000)
-    j.check("raad-moedemateriale")
-    assert j.download("Hent mødemateriale (PDF)")[:5] == b"%PDF-"
+    assert j.made_file("Lav mødemateriale", "Hent mødemateriale (PDF)", "raad-moedemateriale"
+                       )[:5] == b"%PDF-"
     j.finish()
 
 
 def test_admin_reads_the_audit_trail_in_words(browser: Browser, base: str) -> None:
-    j = Journey(browser, base, Role.ADMIN, DESKTOP)
-    j.enter("Administration")
-    j.walk_all()
+    j = walked(browser, base, Role.ADMIN, "Administration")
     text = j.visit("administration")
     assert "hændelse(r)" in text and "dansk tid" in text
     page = j.page
@@ -194,9 +198,7 @@ def test_admin_reads_the_audit_trail_in_words(browser: Browser, base: str) -> No
     settle(page)
     text = j.check("administration-soegning")
     assert "screening.create" not in page.inner_text("body")
-    page.get_by_role("button", name="Eksportér resultatet (CSV)").click()
-    page.get_by_role("button", name="Hent CSV").wait_for(timeout=60_000)
-    data = j.download("Hent CSV").decode("utf-8-sig")
+    data = j.made_file("Eksportér resultatet (CSV)", "Hent CSV").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data), delimiter=";"))
     assert rows, data[:500]
     sentences = [r["Hændelse"] for r in rows]

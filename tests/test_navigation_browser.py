@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine
 
+from tests.browser_checks import choose_role
 from tests.server import running_app, wait_for_run
 from tests.trust_helpers import oidc_provider, register_user, running_app_with_login, settle
 
@@ -32,14 +33,6 @@ def _no_module_names(page: Page) -> None:
         assert name not in labels, (name, labels)
 
 
-def _pick(page: Page, label: str) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox").click()
-    page.get_by_role("option", name=label, exact=True).click()
-    sidebar.get_by_text(f"({label})").wait_for(timeout=60_000)
-    wait_for_run(page)
-
-
 def test_fresh_server_first_session(browser: Browser, demo_sqlite: Engine) -> None:
     """The very first visit to a new server opens a pages/ file's URL: no module names,
     the role picker; after the choice, the front page; the first page switch keeps the
@@ -53,7 +46,7 @@ def test_fresh_server_first_session(browser: Browser, demo_sqlite: Engine) -> No
         wait_for_run(page)
         _no_module_names(page)
         assert "Vælg en rolle" in page.inner_text("body")
-        _pick(page, "Koordinator / holdleder")
+        choose_role(page, "Koordinator / holdleder")
         page.get_by_role("heading", name="Enheder i dag").first.wait_for(timeout=30_000)
         _no_module_names(page)
         path = page.url.split("?")[0].rstrip("/")
@@ -79,7 +72,7 @@ def test_fresh_server_first_session(browser: Browser, demo_sqlite: Engine) -> No
         other.goto(f"{base}/ledelse")
         wait_for_run(other)
         assert "Ledelsesoverblik" not in other.inner_text("body")
-        _pick(other, "Leder")
+        choose_role(other, "Leder")
         other.get_by_role("heading", name="Ledelsesoverblik").wait_for(timeout=30_000)
         assert other.url.split("?")[0].endswith("/ledelse")
         _no_module_names(other)

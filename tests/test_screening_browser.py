@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
+from tests.browser_checks import open_as
 from tests.screening_steps import choose, screen_task, type_date
 from tests.server import running_app, wait_for_run
 from tests.trust_helpers import writable_copy
@@ -30,14 +31,7 @@ def fresh_demo(demo_sqlite: Engine, tmp_path: Path) -> Iterator[Engine]:
 
 
 def enter_as_coordinator(page: Page, base: str) -> None:
-    page.goto(base)
-    wait_for_run(page)
-    page.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Koordinator / holdleder", exact=True).click()
-    # The sidebar names the principal once the run with the chosen role has finished;
-    # clicking the menu before that can interrupt the run and lose the choice.
-    page.get_by_text("(Koordinator / holdleder)").wait_for(timeout=60_000)
-    wait_for_run(page)
+    open_as(page, base, "Koordinator / holdleder")
     page.get_by_role("link", name="Opgavescreening").click()
     wait_for_run(page)
 

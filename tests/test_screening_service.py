@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -61,15 +62,21 @@ RAAD = Principal("r1", "Rita Råd", Role.RAAD, region_code="1085")
 OTHER_LEDER = Principal("l2", "Ole Anden", Role.LEDER, "0101")
 
 
+def saved(engine: Engine, principal: Principal, row: dict[str, Any], *,
+          unit_id: int | None = None, task_id: int | None = None) -> svc.SavedScreening:
+    """Screen and save one task (a new one in a unit, or a task's next version) in a
+    transaction of its own."""
+    with session_scope(engine) as s:
+        return svc.screen_and_save(s, principal, row, unit_id=unit_id, task_id=task_id)
+
+
 def test_screen_and_save_then_rescreen_creates_linked_version(
         db: tuple[Engine, int, int]) -> None:
     engine, u1, _ = db
     k = koordinator(u1)
-    with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, base(**PENDING), unit_id=u1)
+    first = saved(engine, k, base(**PENDING), unit_id=u1)
     assert first.version == 1 and first.result.verdict == "clarify"
-    with session_scope(engine) as s:
-        second = svc.screen_and_save(s, k, base(), task_id=first.task_id)
+    second = saved(engine, k, base(), task_id=first.task_id)
     assert second.version == 2 and second.supersedes_id == first.screening_id
     assert second.result.verdict == "approve"
     with session_scope(engine) as s:
@@ -97,8 +104,7 @@ def test_record_consultation_makes_a_new_version_and_the_record_shows_it(
         db: tuple[Engine, int, int]) -> None:
     engine, u1, _ = db
     k = koordinator(u1)
-    with session_scope(engine) as s:
-        first = svc.screen_and_save(s, k, pre2025(**PENDING), unit_id=u1)
+    first = saved(engine, k, pre2025(**PENDING), unit_id=u1)
     assert first.result.verdict == "clarify" and first.result.ruleset.id == "bab-2023"
     record = ConsultationRecord(level="tr_p", outcome="agree", representative="Åse Øster, TR 3F",
                                 consulted_on=date(2025, 2, 20), written_statement=True,
@@ -126,8 +132,7 @@ def test_record_consultation_makes_a_new_version_and_the_record_shows_it(
 
 def test_invalid_consultation_is_refused(db: tuple[Engine, int, int]) -> None:
     engine, u1, _ = db
-    with session_scope(engine) as s:
-        first = svc.screen_and_save(s, LEDER, base(), unit_id=u1)
+    first = saved(engine, LEDER, base(), unit_id=u1)
     bad = ConsultationRecord(level="tr_cvr", outcome="agree", representative="X",
                              consulted_on=date(2026, 1, 5))
     with pytest.raises(ConsultationError), session_scope(engine) as s:
@@ -136,32 +141,31 @@ def test_invalid_consultation_is_refused(db: tuple[Engine, int, int]) -> None:
                                                    representative="X", consulted_on=None))
     # 2025 rules: a lower level without reason is a warning, not an error
     with session_scope(engine) as s:
-        saved = svc.record_consultation(s, LEDER, first.screening_id, bad,
-                                        today=date(2026, 3, 1))
-    assert saved.version == 2
+        second = svc.record_consultation(s, LEDER, first.screening_id, bad,
+                                         today=date(2026, 3, 1))
+    assert second.version == 2
 
 
 def test_access_rules(db: tuple[Engine, int, int]) -> None:
     engine, u1, u2 = db
-    with session_scope(engine) as s:
-        saved = svc.screen_and_save(s, koordinator(u1), base(), unit_id=u1)
+    done = saved(engine, koordinator(u1), base(), unit_id=u1)
     with session_scope(engine) as s:
         with pytest.raises(AccessDenied):
             svc.screen_and_save(s, koordinator(u1), base(), unit_id=u2)
         with pytest.raises(AccessDenied):
             svc.screen_and_save(s, koordinator(u1), base())  # no unit
         with pytest.raises(AccessDenied):
-            svc.record_pdf(s, koordinator(u2), saved.screening_id)
+            svc.record_pdf(s, koordinator(u2), done.screening_id)
         with pytest.raises(AccessDenied):
             svc.preview(s, RAAD, base())
         with pytest.raises(AccessDenied):
             svc.screen_and_save(s, ADMIN, base(), unit_id=u1)
         with pytest.raises(svc.ScreeningNotFound):
-            svc.record_pdf(s, OTHER_LEDER, saved.screening_id)
+            svc.record_pdf(s, OTHER_LEDER, done.screening_id)
         with pytest.raises(AccessDenied):
             svc.save_policy(s, LEDER, recurring="lenient", displacement_lookback_years=5,
                             professional_areas=["teknik_miljoe"])
-        assert svc.record_pdf(s, LEDER, saved.screening_id).startswith(b"%PDF")
+        assert svc.record_pdf(s, LEDER, done.screening_id).startswith(b"%PDF")
 
 
 def test_policy_versions_change_the_verdict(db: tuple[Engine, int, int]) -> None:
@@ -265,10 +269,9 @@ def test_precedent_export_import_between_municipalities(db: tuple[Engine, int, i
 
 def test_consultation_rows_follow_each_version(db: tuple[Engine, int, int]) -> None:
     engine, u1, _ = db
-    with session_scope(engine) as s:
-        saved = svc.screen_and_save(s, LEDER, base(), unit_id=u1)
+    done = saved(engine, LEDER, base(), unit_id=u1)
     with Session(engine) as s:
-        c = s.scalar(select(Consultation).where(Consultation.screening_id == saved.screening_id))
+        c = s.scalar(select(Consultation).where(Consultation.screening_id == done.screening_id))
         assert c is not None and c.level == "tr_p" and c.outcome == "agree"
         assert c.consulted_on == date(2026, 2, 16)
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from nytte.io.reader import MB
 from nytte.models import Participant
-from tests.server import running_app, wait_for_run
+from tests.browser_checks import open_as
+from tests.server import running_app
 from tests.test_trust_imports import BASE_ROWS, csv_bytes, with_cell
 from tests.trust_helpers import db_checksum, settle, writable_copy
 
@@ -46,11 +47,7 @@ def test_import_page(page: Page, demo_sqlite: Engine, tmp_path: Path) -> None:
         before = db_checksum(engine)
         url = engine.url.render_as_string(hide_password=False)
         with running_app({"NYTTE_DATABASE_URL": url}) as base:
-            page.goto(base)
-            wait_for_run(page)
-            page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-            page.get_by_role("option", name="Leder", exact=True).click()
-            settle(page)
+            open_as(page, base, "Leder")
             page.get_by_role("link", name="Indlæs henvisninger", exact=True).click()
             settle(page)
             text = _upload(page, bad)

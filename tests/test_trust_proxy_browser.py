@@ -17,9 +17,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 from sqlalchemy import Engine
 
+from tests.browser_checks import choose_role
 from tests.server import free_port, running_app, wait_for_run
 from tests.trust_helpers import ROOT, settle
 
@@ -119,12 +120,6 @@ def behind_proxy(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory
         yield stack.enter_context(nginx(tmp_path_factory.mktemp("nginx"), ports))
 
 
-def _choose_role(page: Page, label: str) -> None:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name=label, exact=True).click()
-    settle(page)
-
-
 def test_the_app_works_through_the_proxy_under_its_csp(browser: Browser,
                                                        behind_proxy: str) -> None:
     context = browser.new_context(ignore_https_errors=True, accept_downloads=True)
@@ -143,7 +138,7 @@ def test_the_app_works_through_the_proxy_under_its_csp(browser: Browser,
     wait_for_run(page)
     assert page.locator("[data-testid='stApp']").get_attribute(
         "data-test-connection-state") == "CONNECTED"
-    _choose_role(page, "Koordinator / holdleder")
+    choose_role(page, "Koordinator / holdleder")
     for title in ("Fremmødeoverblik", "Morgenregistrering"):
         page.get_by_role("link", name=title, exact=True).click()
         settle(page)

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from nytte.core.audit import record
 from nytte.core.auth import Principal, Role
 from nytte.core.textsafe import md_escape
-from tests.server import running_app, wait_for_run
+from tests.browser_checks import open_as
+from tests.server import running_app
 from tests.trust_helpers import ROOT, elements, settle, writable_copy
 
 UNIT_NAME = ('<img src=x onerror="window.__xss=1">City**korpset** '
@@ -86,12 +87,6 @@ def hostile_db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory
         yield engine
 
 
-def _choose_role(page: Page, label: str) -> None:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name=label, exact=True).click()
-    settle(page)
-
-
 def _nothing_ran(page: Page) -> None:
     main = page.locator("[data-testid='stMain']")
     links = main.locator("a[href*='evil.example']")
@@ -109,9 +104,7 @@ def _nothing_ran(page: Page) -> None:
 def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
     url = hostile_db.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
-        page.goto(base)
-        wait_for_run(page)
-        _choose_role(page, "Leder")
+        open_as(page, base, "Leder")
         _nothing_ran(page)
         page.get_by_role("link", name="Henvisninger", exact=True).click()
         settle(page)
@@ -125,9 +118,7 @@ def test_hostile_text_is_shown_as_text(page: Page, hostile_db: Engine) -> None:
         assert CASEWORKER in values  # the form field holds the stored text as text
         _nothing_ran(page)
         page = page.context.new_page()  # a new session for the administrator
-        page.goto(base)
-        wait_for_run(page)
-        _choose_role(page, "Administrator")
+        open_as(page, base, "Administrator")
         page.get_by_role("link", name="Administration", exact=True).click()
         settle(page)
         page.get_by_role("tab", name="Indsigt for en deltager").click()

@@ -11,25 +11,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from nytte.models import Task, Unit
+from nytte.screening.proposal import PLAIN_ANSWERS
 
 _BASE: dict[str, Any] = {
     "requesting_unit": "Teknik og Miljø",
     "host_employer": "municipality",
     "p_number": "1003456789",
-    "professional_area": "teknik_miljoe",
-    "previously_done_by_staff": "no",
-    "last_done_by_staff_year": None,
-    "in_operating_plan": "no",
-    "service_level_reduced": "no",
-    "private_market": "no",
-    "requires_certified_trade": "no",
-    "servicelov_83": "no",
-    "otherwise_done_by": "nobody",
-    "frequency": "once",
-    "beneficiary": "public",
-    "physical_demand": 3,
-    "indoor_outdoor": "outdoor",
-    "season": "all",
+    **PLAIN_ANSWERS,
     "ordinary_employees": 60,
     "participants_requested": 6,
     "participants_already_placed": 2,

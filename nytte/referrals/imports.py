@@ -77,6 +77,20 @@ EARLIEST = date(2014, 1, 1)  # nytteindsats began with the 2014 reform
 MAX_WEEKLY_HOURS = 37.0
 
 
+def _checked_text(text: str, pattern: re.Pattern[str], *, not_cpr: str, not_valid: str,
+                  limit: int | None = None) -> str:
+    """The text, or a Danish error: it looks like a CPR number (``not_cpr`` says what to
+    write instead), is longer than ``limit``, or is not of the pattern (``not_valid``
+    says what it is not)."""
+    if find_cpr_like(text):
+        raise ValueError(f"ligner et CPR-nummer; {not_cpr}")
+    if limit is not None and len(text) > limit:
+        raise ValueError(f"højst {limit} tegn")
+    if not pattern.match(text):
+        raise ValueError(f"'{text[:40]}' er {not_valid}")
+    return text
+
+
 @dataclass(frozen=True)
 class ImportContext:
     today: date
@@ -112,31 +126,20 @@ class ReferralRow(BaseModel):
         text = " ".join((as_text(v) or "").split())
         if not text:
             return None
-        if find_cpr_like(text):
-            raise ValueError("ligner et CPR-nummer; skriv kun navnet")
-        limit = NAME_MAX[info.field_name or "name"]
-        if len(text) > limit:
-            raise ValueError(f"højst {limit} tegn")
-        if not _NAME_RE.match(text):
-            raise ValueError(
-                f"'{text[:40]}' er ikke et navn (bogstaver, mellemrum, bindestreg og "
-                "apostrof; ingen tal eller tegn)"
-            )
-        return text
+        return _checked_text(
+            text, _NAME_RE, not_cpr="skriv kun navnet", limit=NAME_MAX[info.field_name or "name"],
+            not_valid="ikke et navn (bogstaver, mellemrum, bindestreg og apostrof; ingen tal "
+                      "eller tegn)",
+        )
 
     @field_validator("case_ref", mode="before")
     @classmethod
     def _case_ref(cls, v: CellValue) -> str:
         # "sag-0253-1" and "SAG-0253-1" are one citizen, not two.
-        text = normalise_case_ref(v)
-        if find_cpr_like(text):
-            raise ValueError("ligner et CPR-nummer; brug sagsreferencen fra sagssystemet")
-        if not _CASE_REF_RE.match(text):
-            raise ValueError(
-                f"'{text[:40]}' er ikke en gyldig sagsreference (3-40 tegn: bogstaver, tal, "
-                "- . _ /)"
-            )
-        return text
+        return _checked_text(
+            normalise_case_ref(v), _CASE_REF_RE, not_cpr="brug sagsreferencen fra sagssystemet",
+            not_valid="ikke en gyldig sagsreference (3-40 tegn: bogstaver, tal, - . _ /)",
+        )
 
     @field_validator("gender", mode="before")
     @classmethod

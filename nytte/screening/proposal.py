@@ -7,7 +7,9 @@ are advisory only. Messages are Danish and name the field; ``batchfile`` adds th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -155,6 +157,26 @@ VALUE_LABELS: Final[dict[str, dict[str, str]]] = {
     "tr_informed": ANSWERS,
     "practical_setup_discussed": ANSWERS,
 }
+# The answers of an ordinary task that touches none of the protective rules on its own:
+# the demo's tasks, the synthetic proposals and the tests' examples start from these
+# and say only what differs.
+PLAIN_ANSWERS: Final[Mapping[str, Any]] = MappingProxyType({
+    "professional_area": "teknik_miljoe",
+    "previously_done_by_staff": "no",
+    "last_done_by_staff_year": None,
+    "in_operating_plan": "no",
+    "service_level_reduced": "no",
+    "private_market": "no",
+    "requires_certified_trade": "no",
+    "servicelov_83": "no",
+    "otherwise_done_by": "nobody",
+    "frequency": "once",
+    "beneficiary": "public",
+    "physical_demand": 3,
+    "indoor_outdoor": "outdoor",
+    "season": "all",
+})
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

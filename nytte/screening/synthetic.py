@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from nytte.screening.precedent import PrecedentDecision
+from nytte.screening.proposal import PLAIN_ANSWERS
 
 _TASKS: list[tuple[str, str, dict[str, Any]]] = [
     ("Naturpleje", "Rydning af krat og pleje af græsarealer, som forvaltningen stoppede med "
@@ -63,20 +64,7 @@ def proposal_row(rng: random.Random, start: date | None = None) -> dict[str, Any
                        f"og holdet arbejder {rng.choice(['formiddag', 'hele dagen', 'to dage'])}.",
         "requesting_unit": rng.choice(_UNITS),
         "p_number": str(rng.randrange(1_000_000_000, 1_999_999_999)),
-        "professional_area": "teknik_miljoe",
-        "previously_done_by_staff": "no",
-        "last_done_by_staff_year": None,
-        "in_operating_plan": "no",
-        "service_level_reduced": "no",
-        "private_market": "no",
-        "requires_certified_trade": "no",
-        "servicelov_83": "no",
-        "otherwise_done_by": "nobody",
-        "frequency": "once",
-        "beneficiary": "public",
-        "physical_demand": 3,
-        "indoor_outdoor": "outdoor",
-        "season": "all",
+        **PLAIN_ANSWERS,
         "ordinary_employees": rng.randrange(5, 120),
         "participants_requested": rng.randrange(1, 8),
         "participants_already_placed": rng.randrange(0, 4),
