@@ -39,7 +39,8 @@ def insecure_tls() -> ssl.SSLContext:
     return ctx
 
 
-def _wait_healthy(base: str, seconds: float, context: ssl.SSLContext | None = None) -> None:
+def wait_healthy(base: str, seconds: float, context: ssl.SSLContext | None = None) -> None:
+    """Wait until a Streamlit server (or the proxy in front of it) answers its health check."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -71,7 +72,7 @@ def running_app(env: dict[str, str], *, extra_args: Sequence[str] = (),
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                             stdout=out, stderr=out)
     try:
-        _wait_healthy(f"http://127.0.0.1:{port}", 60)
+        wait_healthy(f"http://127.0.0.1:{port}", 60)
         yield AppServer(f"http://127.0.0.1:{port}", proc.pid)
     finally:
         proc.terminate()
@@ -146,7 +147,7 @@ def nginx(tmp: Path, upstreams: list[int]) -> Iterator[tuple[str, int]]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"https://127.0.0.1:{port}"
     try:
-        _wait_healthy(base, 20, insecure_tls())
+        wait_healthy(base, 20, insecure_tls())
         yield base, proc.pid
     finally:
         proc.terminate()

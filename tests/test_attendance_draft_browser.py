@@ -16,11 +16,12 @@ import pytest
 from playwright.sync_api import Page
 from sqlalchemy import func, select, update
 
+from bench.server import free_port
 from nytte.core.db import make_engine, session_scope
 from nytte.core.migrate import upgrade
 from nytte.demo.database import add_team_of
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, RollDraft
-from tests.server import free_port, running_app, wait_for_run
+from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
 

@@ -133,7 +133,7 @@ def oidc_provider() -> Iterator[str]:
     import time
     import urllib.request
 
-    from tests.server import free_port
+    from bench.server import free_port
 
     port = free_port()
     proc = subprocess.Popen(
@@ -191,7 +191,8 @@ def write_auth_secrets(path: Path, issuer: str, app_port: int) -> Path:
 @contextmanager
 def running_app_with_login(env: dict[str, str], issuer: str, tmp: Path) -> Iterator[str]:
     """Serve app.py with login against ``issuer``; the secrets file lives in ``tmp``."""
-    from tests.server import free_port, running_app
+    from bench.server import free_port
+    from tests.server import running_app
 
     port = free_port()
     secrets_file = write_auth_secrets(tmp / "secrets.toml", issuer, port)
