@@ -56,6 +56,18 @@ def open_as(page: Page, base: str, label: str) -> None:
     choose_role(page, label)
 
 
+def settle_grid(page: Page) -> None:
+    """Wait until the app is idle for a while: buttons that call st.rerun() make two
+    runs in a row, and the first run's grid lingers until the second has drawn."""
+    for _ in range(20):
+        wait_for_run(page)
+        page.wait_for_timeout(400)
+        idle = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count()
+        if idle and page.get_by_test_id("stDataFrame").count() <= 1:
+            return
+    raise AssertionError("the app did not settle")
+
+
 def _is_local(url: str, app_netloc: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in {"data", "blob", "about"}:

@@ -17,34 +17,13 @@ from sqlalchemy import select, update
 from nytte.core.db import make_engine, session_scope
 from nytte.demo.database import add_team_of, demo_database
 from nytte.models import ABSENT, PRESENT, Attendance, Participant
+from tests.browser_checks import open_as, settle_grid
 from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
 
 DAY = date(2026, 11, 23)
 TEAM = "Morgenholdet"
-
-
-def settle(page: Page) -> None:
-    """Wait until the app is idle for a while: buttons that call st.rerun() make two
-    runs in a row, and the first run's grid lingers until the second has drawn."""
-    for _ in range(20):
-        wait_for_run(page)
-        page.wait_for_timeout(400)
-        idle = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count()
-        if idle and page.get_by_test_id("stDataFrame").count() <= 1:
-            return
-    raise AssertionError("the app did not settle")
-
-
-def _choose_role(page: Page, base: str) -> None:
-    page.goto(base)
-    wait_for_run(page)
-    page.get_by_test_id("stSidebar").get_by_role("combobox").click()
-    page.get_by_role("option", name="Koordinator / holdleder", exact=True).click()
-    wait_for_run(page)
-    page.get_by_test_id("stSidebar").get_by_text("(Koordinator / holdleder)").wait_for()
-    wait_for_run(page)
 
 
 class Clicks:
@@ -147,14 +126,14 @@ def _roll_database(tmp_path: Path, day: date) -> tuple[Path, int]:
 def _register(page: Page, clicks: Clicks, absent: list[str], timer_column_x: float) -> None:
     """«Alle mødt», tap the absent, a reason, set; row 1 works 4 hours; save."""
     clicks.click(page.get_by_role("button", name="Alle mødt"))
-    settle(page)
+    settle_grid(page)
     form = page.get_by_test_id("stForm")
     for name in absent:
         clicks.click(form.get_by_role("button", name=name, exact=True))
     clicks.click(form.get_by_test_id("stSelectbox").get_by_role("combobox"))
     clicks.click(page.get_by_role("option", name="Udeblevet uden rimelig grund"))
     clicks.click(form.get_by_role("button", name="Sæt som fravær"))
-    settle(page)
+    settle_grid(page)
 
     # One shorter day, typed into the grid (a canvas): select row 1's «Timer» (the
     # third column after the row number: Navn, Status, Timer) and type the hours.
@@ -187,7 +166,7 @@ def _register(page: Page, clicks: Clicks, absent: list[str], timer_column_x: flo
     assert opened, "the cell editor did not open"
     page.wait_for_timeout(300)  # let the editor take the value before Enter
     clicks.press("Enter")
-    settle(page)
+    settle_grid(page)
 
     save = page.get_by_role("button", name="Gem fremmøde")
     save.scroll_into_view_if_needed()
@@ -215,7 +194,7 @@ def _check_saved(db: Path, unit_id: int, day: date, absent: list[str]) -> None:
 
 
 def _open_roll(page: Page, base: str, clicks: Clicks, phone: bool) -> None:
-    _choose_role(page, base)
+    open_as(page, base, "Koordinator / holdleder")
     if phone:
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(500)
@@ -250,7 +229,7 @@ def _warm_up(page: Page, base: str) -> None:
     # lost at its first page switch (the foundation's demo picker, seen in every
     # browser run here); a second session keeps it.
     warm = page.context.new_page()
-    _choose_role(warm, base)
+    open_as(warm, base, "Koordinator / holdleder")
     warm.get_by_role("link", name="Morgenregistrering").click()
     wait_for_run(warm)
     warm.close()

@@ -21,6 +21,7 @@ from nytte.core.db import make_engine, session_scope
 from nytte.core.migrate import upgrade
 from nytte.demo.database import add_team_of
 from nytte.models import ABSENT, PRESENT, Attendance, Participant, RollDraft
+from tests.browser_checks import settle_grid
 from tests.server import running_app, wait_for_run
 
 pytestmark = pytest.mark.browser
@@ -47,17 +48,6 @@ def _database(tmp_path: Path) -> tuple[str, int]:
     return url, unit_id
 
 
-def settle(page: Page) -> None:
-    """Idle for a while: a button that calls st.rerun() makes two runs in a row."""
-    for _ in range(20):
-        wait_for_run(page)
-        page.wait_for_timeout(300)
-        idle = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count()
-        if idle and page.get_by_test_id("stDataFrame").count() <= 1:
-            return
-    raise AssertionError("the app did not settle")
-
-
 def _counts(page: Page) -> str:
     return str(page.get_by_test_id("stMarkdown").filter(has_text="Forventede").first.inner_text())
 
@@ -73,7 +63,7 @@ def _open_roll(page: Page) -> None:
     page.get_by_test_id("stSidebar").get_by_role("link", name="Morgenregistrering").click()
     wait_for_run(page)
     page.get_by_text("Forventede").first.wait_for(timeout=30_000)
-    settle(page)
+    settle_grid(page)
 
 
 def _type_note(page: Page) -> None:
@@ -103,15 +93,15 @@ def _type_note(page: Page) -> None:
 def _type(page: Page, url: str) -> None:
     """«Alle mødt», Bo absent (reported sick), a note on Anne's line (row 1)."""
     page.get_by_role("button", name="Alle mødt").click()
-    settle(page)
+    settle_grid(page)
     form = page.get_by_test_id("stForm")
     form.get_by_role("button", name=NAMES[1], exact=True).click()
     form.get_by_test_id("stSelectbox").get_by_role("combobox").click()
     page.get_by_role("option", name="Syg (meldt før mødetid)").click()
     form.get_by_role("button", name="Sæt som fravær").click()
-    settle(page)
+    settle_grid(page)
     _type_note(page)
-    settle(page)
+    settle_grid(page)
     assert "Mangler 0" in _counts(page), _counts(page)
     # Written to the server as it was typed (nothing saved yet).
     engine = make_engine(url)
