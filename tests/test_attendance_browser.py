@@ -290,9 +290,12 @@ def test_on_a_sunday_a_team_leader_registers_fridays_roll_on_a_phone(
         title_lines = page.evaluate(
             "() => { const h = [...document.querySelectorAll('h1')]"
             ".find(e => e.innerText.includes('Morgenregistrering'));"
-            " const r = document.createRange(); r.selectNodeContents(h);"
-            " return new Set([...r.getClientRects()].filter(x => x.width > 0)"
-            ".map(x => Math.round(x.bottom))).size; }")
+            " const w = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);"
+            " const tops = new Set();"
+            " while (w.nextNode()) { if (!w.currentNode.textContent.trim()) continue;"
+            " const r = document.createRange(); r.selectNodeContents(w.currentNode);"
+            " for (const x of r.getClientRects()) tops.add(Math.round(x.top)); }"
+            " return tops.size; }")
         assert title_lines == 1, title_lines
         _register(page, clicks, ABSENT_NAMES, timer_column_x=290)
         elapsed = time.monotonic() - started
