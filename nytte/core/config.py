@@ -9,10 +9,10 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.core.db"
+DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.db"
 
 
 class ConfigError(RuntimeError):
