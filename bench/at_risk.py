@@ -16,14 +16,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from nytte.services.org import demo_scope
-
 from bench.at_risk_loop import reference_build_samples
 from nytte.attendance import at_risk
 from nytte.attendance.data import attendance_frame, referral_frame
 from nytte.core.auth import Role, demo_principal
 from nytte.core.db import make_engine, session_scope
 from nytte.demo.params import DEMO_MUNICIPALITY
+from nytte.org.service import demo_scope
 
 
 def _n(count: int) -> str:

@@ -87,7 +87,7 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'nytte.core.db'}"
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'nytte.db'}"
 
 
 def _migrated_demo(url: str) -> Engine:

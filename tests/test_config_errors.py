@@ -134,3 +134,14 @@ def test_app_with_malformed_auth_shows_what_to_fix(app_db: str) -> None:
     at.run()
     assert not at.exception
     assert len(at.error) == 1 and "client_secret" in at.error[0].value
+
+
+def test_default_paths_point_into_the_repository() -> None:
+    """The settings' default files exist where a fresh checkout has them."""
+    from nytte.core import config, reference_figures
+
+    assert config.REPO_ROOT == ROOT
+    assert (config.REFERENCE_DIR / "municipalities.csv").is_file()
+    assert (reference_figures.REFERENCE_DIR / "municipalities.csv").is_file()
+    assert config.Settings().roles_file.is_file()
+    assert config.DEFAULT_SQLITE_PATH == ROOT / "data" / "nytte.db"

@@ -125,3 +125,16 @@ def test_demo_tasks_are_screened_with_every_verdict(demo_engine: Engine) -> None
         rulesets = set(conn.execute(text("SELECT DISTINCT ruleset_id FROM screening")).scalars())
     assert {"approve", "clarify", "reject"} <= set(verdicts)
     assert len(rulesets) == 2  # tasks before and after 1 July 2025
+
+
+def test_demo_fill_on_postgresql_leaves_planner_statistics(demo_pg: Engine) -> None:
+    """The demo loader ends with ANALYZE: the statistics are there from the start (a
+    manual ANALYZE sets last_analyze; autovacuum's would set last_autoanalyze only)."""
+    with demo_pg.connect() as conn:
+        analysed = conn.execute(text(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'attendance'"
+        )).scalar_one()
+        tuples = conn.execute(text(
+            "SELECT reltuples FROM pg_class WHERE relname = 'attendance'")).scalar_one()
+    assert analysed is not None
+    assert tuples > 0

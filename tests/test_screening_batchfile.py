@@ -160,3 +160,18 @@ def test_screen_command_bad_file_exits_nonzero(tmp_path: Path,
     assert captured.out == ""
     assert "Række 2" in captured.err and "season" in captured.err
     assert main([str(tmp_path / "findes-ikke.csv")]) == 1
+
+
+def test_screen_command_output_keeps_its_format(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Written in one go, the output is byte for byte what json.dump(indent=1) wrote:
+    one-space indents, Danish letters as they are, a final newline."""
+    f = tmp_path / "opgaver.json"
+    f.write_text(json.dumps(ROWS, ensure_ascii=False), encoding="utf-8")
+    assert main([str(f)]) == 0
+    out = capsys.readouterr().out
+    previous = io.StringIO()
+    json.dump(json.loads(out), previous, ensure_ascii=False, indent=1)
+    previous.write("\n")
+    assert out == previous.getvalue()
+    assert "Ærø" in out and '\n "' not in out[:3] and out.startswith('[\n {\n  "')

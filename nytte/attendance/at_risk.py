@@ -240,7 +240,10 @@ def at_risk_list(
 ) -> AtRiskList:
     """Active participants ranked by the model's risk, with the facts behind each."""
     units = scope_units(session, principal, unit_id)
-    att = attendance_frame(session, units or [-1], history_start, as_of - timedelta(days=1))
+    # The features use no participant groups: those columns are not read.
+    att = attendance_frame(
+        session, units or [-1], history_start, as_of - timedelta(days=1), groups=False
+    )
     refs = referral_frame(session, units or [-1])
     # Train on weeks whose two-week outcome is known before as_of.
     train_days = [d for d in mondays(history_start, as_of) if d + timedelta(LABEL_DAYS) <= as_of]

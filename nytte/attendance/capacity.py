@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from nytte.attendance.data import (
-    attendance_frame,
+    attendance_day_counts,
     referral_frame,
     scope_units,
     team_frame,
@@ -65,16 +65,17 @@ def enrolled_on(refs: pd.DataFrame, days: np.ndarray) -> np.ndarray:
 OCCUPANCY_WEEKS = 4
 
 
-def expected_per_day(att: pd.DataFrame, last_roll: date | None) -> float | None:
+def expected_per_day(counts: pd.DataFrame, last_roll: date | None) -> float | None:
     """Mean expected participants per registered day over the last OCCUPANCY_WEEKS
-    weeks up to ``last_roll`` (one attendance row is one expected day)."""
-    if last_roll is None or att.empty:
+    weeks up to ``last_roll`` (one attendance row is one expected day), from
+    attendance_day_counts."""
+    if last_roll is None or counts.empty:
         return None
     since = pd.Timestamp(last_roll - timedelta(weeks=OCCUPANCY_WEEKS))
-    recent = att[(att["day"] > since) & (att["day"] <= pd.Timestamp(last_roll))]
+    recent = counts[(counts["day"] > since) & (counts["day"] <= pd.Timestamp(last_roll))]
     if recent.empty:
         return None
-    return float(recent.groupby("day").size().mean())
+    return float(recent.groupby("day")["rows"].sum().mean())
 
 
 def occupancy(expected: float | None, places: int) -> float | None:
@@ -94,7 +95,8 @@ def capacity_dashboard(
     units = scope_units(session, principal, unit_id)
     infos = unit_infos(session, units)
     refs = referral_frame(session, units or [-1])
-    att = attendance_frame(session, units or [-1], history_start, on)
+    # Counted in the database: the page shows counts, never an attendance row.
+    att = attendance_day_counts(session, units or [-1], history_start, on)
     teams = team_frame(session, units or [-1])
     last_roll = att["day"].max().date() if not att.empty else None
     day = np.datetime64(on)

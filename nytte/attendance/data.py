@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Integer, String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from nytte.core.access import PERSON_LEVEL, requires
@@ -91,11 +91,15 @@ def unit_working_days(
     return {u: working_days(start, end, closing[u]) for u in unit_ids}
 
 
-def attendance_frame(session: Session, unit_ids: list[int], start: date, end: date) -> pd.DataFrame:
+def attendance_frame(
+    session: Session, unit_ids: list[int], start: date, end: date, *, groups: bool = True
+) -> pd.DataFrame:
     """Attendance rows in [start, end] of the units, with the participant's groups.
 
     Columns: day (datetime64), referral_id, participant_id, unit_id, team_id,
-    present (bool), expected_hours, hours, reason_code, benefit_group, visitation_group."""
+    present (bool), expected_hours, hours, reason_code, and with ``groups``
+    benefit_group and visitation_group (text columns: the slowest to read; the same
+    rows either way)."""
     stmt = (
         select(
             # As text: parsing 30,000 dates in pandas is far cheaper than row by row.
@@ -108,8 +112,7 @@ def attendance_frame(session: Session, unit_ids: list[int], start: date, end: da
             Attendance.expected_hours,
             Attendance.hours,
             Attendance.reason_code,
-            Participant.benefit_group,
-            Participant.visitation_group,
+            *((Participant.benefit_group, Participant.visitation_group) if groups else ()),
         )
         .join(Participant, Participant.id == Attendance.participant_id)
         .where(Attendance.unit_id.in_(unit_ids), Attendance.day >= start, Attendance.day <= end)
@@ -124,17 +127,57 @@ def attendance_frame(session: Session, unit_ids: list[int], start: date, end: da
         "expected_hours",
         "hours",
         "reason_code",
-        "benefit_group",
-        "visitation_group",
+        *(("benefit_group", "visitation_group") if groups else ()),
     ]
     rows = session.connection().execute(stmt).fetchall()
     df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=cols)
     df["day"] = pd.to_datetime(df["day"].astype(str).str.slice(0, 10), format="%Y-%m-%d")
     df["present"] = df.pop("status") == "present"
-    df["visitation_group"] = df["visitation_group"].fillna("ingen")
+    if groups:
+        df["visitation_group"] = df["visitation_group"].fillna("ingen")
     if df.empty:
         return df
     # Keep working days only (a stray row on a holiday or closing day never counts).
+    keep = np.zeros(len(df), dtype=bool)
+    wdays = unit_working_days(session, unit_ids, start, end)
+    days = df["day"].to_numpy().astype("datetime64[D]")
+    for uid, wd in wdays.items():
+        sel = df["unit_id"].to_numpy() == uid
+        keep[sel] = np.isin(days[sel], wd)
+    return df.loc[keep].reset_index(drop=True)
+
+
+def attendance_day_counts(
+    session: Session, unit_ids: list[int], start: date, end: date
+) -> pd.DataFrame:
+    """attendance_frame counted in the database: one row per unit, team and day.
+
+    Columns: day (datetime64), unit_id, team_id, rows (attendance rows: participants
+    expected), present (of them present). The same rows are counted as
+    attendance_frame returns (the participant join, working days only), for pages that
+    show counts and need not read every row."""
+    day = type_coerce(Attendance.day, String)
+    stmt = (
+        select(
+            day,
+            Attendance.unit_id,
+            Attendance.team_id,
+            func.count(),
+            func.sum(type_coerce(case((Attendance.status == "present", 1), else_=0), Integer)),
+        )
+        .join(Participant, Participant.id == Attendance.participant_id)
+        .where(Attendance.unit_id.in_(unit_ids), Attendance.day >= start, Attendance.day <= end)
+        .group_by(Attendance.day, Attendance.unit_id, Attendance.team_id)
+        .order_by(Attendance.day, Attendance.unit_id, Attendance.team_id)
+    )
+    rows = session.connection().execute(stmt).fetchall()
+    df = pd.DataFrame.from_records([tuple(r) for r in rows],
+                                   columns=["day", "unit_id", "team_id", "rows", "present"])
+    df["day"] = pd.to_datetime(df["day"].astype(str).str.slice(0, 10), format="%Y-%m-%d")
+    df["rows"] = df["rows"].astype("int64")
+    df["present"] = df["present"].astype("int64")
+    if df.empty:
+        return df
     keep = np.zeros(len(df), dtype=bool)
     wdays = unit_working_days(session, unit_ids, start, end)
     days = df["day"].to_numpy().astype("datetime64[D]")

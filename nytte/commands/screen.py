@@ -94,11 +94,16 @@ def run(file: Path, policy: ScreeningPolicy, on: date | None, precedent: Path | 
         fill: Filler | None = None) -> list[dict[str, Any]]:
     """Screen every task in ``file``; raises BatchFileError/PrecedentFileError/RuleSetError."""
     proposals = read_proposals(file.read_bytes(), file.name)
-    if index is None:
-        index = PrecedentIndex([])
     if precedent:
-        index.add(read_export(precedent.read_bytes()))
-    similar = index.query_many([f"{p.title}\n{p.description}" for p in proposals])
+        found = read_export(precedent.read_bytes())
+        if index is None:
+            index = PrecedentIndex(found)
+        else:
+            index.add(found)
+    # Without decisions to compare with, no TF-IDF (nor its imports) is needed.
+    similar: list[list[Similar]] = [[] for _ in proposals]
+    if index is not None:
+        similar = index.query_many([f"{p.title}\n{p.description}" for p in proposals])
     if fill is not None:
         similar = fill(similar)
     return [screen(p, policy, on=on, similar=s).to_json()
@@ -124,8 +129,8 @@ def handle(args: argparse.Namespace) -> int:
     except (BatchFileError, PrecedentFileError, RuleSetError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    json.dump(results, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    # One string, one write: json.dump with an indent writes every token on its own.
+    sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@ stops the app or a command with a single sentence saying what to fix."""
 
 from __future__ import annotations
 
+import os
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -12,7 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.core.db"
+DEFAULT_SQLITE_PATH = DATA_DIR / "nytte.db"
+_ENV_PREFIX = "NYTTE_"
 
 
 class ConfigError(RuntimeError):
@@ -20,7 +23,7 @@ class ConfigError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NYTTE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=_ENV_PREFIX, extra="ignore", frozen=True)
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
     # PostgreSQL: the owner's URL, used by `nytte migrate` (and the demo loader) only;
@@ -60,6 +63,18 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
+    """The settings from the NYTTE_* environment variables as they are now.
+
+    Reading them through pydantic-settings costs milliseconds, and hot paths ask often
+    (every screening asks for the rule-set folder), so the result is kept per snapshot
+    of those variables (by their upper-case names): a changed variable is read again.
+    The settings are frozen."""
+    return _settings_for(tuple(os.environ.get(name) for name in _ENV_NAMES))
+
+
+@lru_cache(maxsize=8)
+def _settings_for(env: tuple[str | None, ...]) -> Settings:
+    del env  # the cache key; Settings() reads the environment itself
     try:
         return Settings()
     except Exception as exc:  # pydantic's ValidationError lists every field
@@ -67,6 +82,9 @@ def load_settings() -> Settings:
             f"Indstillingerne kunne ikke læses ({exc.__class__.__name__}): "
             "ret miljøvariablerne NYTTE_* og start igen."
         ) from exc
+
+
+_ENV_NAMES = tuple(_ENV_PREFIX + name.upper() for name in Settings.model_fields)
 
 
 class RetentionSettings(BaseSettings):

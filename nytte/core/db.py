@@ -45,13 +45,13 @@ def make_engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise ConfigError(
             f"NYTTE_DATABASE_URL er ikke en gyldig database-URL ({url!r}); "
-            "brug fx sqlite:///data/nytte.core.db eller postgresql+psycopg://bruger@vært/db."
+            "brug fx sqlite:///data/nytte.db eller postgresql+psycopg://bruger@vært/db."
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ConfigError(
                 "NYTTE_DATABASE_URL peger på en SQLite-database i hukommelsen; "
-                "brug en fil, fx sqlite:///data/nytte.core.db."
+                "brug en fil, fx sqlite:///data/nytte.db."
             )
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})

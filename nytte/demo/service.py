@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from nytte.core import clock
 from nytte.core.calendar import previous_working_day
@@ -76,4 +76,11 @@ def fill_demo(
     with engine.begin() as conn:
         refresh_all(conn)
         changed(conn, *Area)
+    if engine.dialect.name == "postgresql":
+        # Planner statistics for the freshly loaded tables: autovacuum's analyze comes
+        # minutes later (or, for a table loaded in one transaction, not before the
+        # first slow queries), and without it PostgreSQL guesses row counts.
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     return counts

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import PurePath
 
 from nytte.core.formats import fmt_decimal
@@ -458,27 +459,10 @@ def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, *,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected.one(None, None, "JSON-filen er ikke gemt som UTF-8.") from exc
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_JSON_DEPTH:
-                raise ImportRejected.one(
-                    None, None, f"JSON-filen er indlejret mere end {MAX_JSON_DEPTH} niveauer "
-                    "dybt; det ligner ikke en eksport.")
-        elif ch in "]}":
-            depth -= 1
+    if _deepest_nesting(text) > MAX_JSON_DEPTH:
+        raise ImportRejected.one(
+            None, None, f"JSON-filen er indlejret mere end {MAX_JSON_DEPTH} niveauer "
+            "dybt; det ligner ikke en eksport.")
     if "\x00" in text:
         raise ImportRejected.one(None, None, "filen indeholder binære data (NUL-tegn).")
     try:
@@ -486,10 +470,34 @@ def read_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, *,
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         raise ImportRejected.one(line, None, "filen er ikke gyldig JSON.") from exc
-    if check_text and _has_control_text(doc):  # "\u0000" and friends, written as JSON escapes
+    # "\u0000" and friends, written as JSON escapes
+    if check_text and _may_hold_control_text(text) and _has_control_text(doc):
         raise ImportRejected.one(None, None, "filen indeholder tekst med usynlige styretegn "
                                  "(fx NUL).")
     return doc
+
+
+# A JSON string, escapes included; an unterminated one runs to the end of the text.
+_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+_BRACKETS_RE = re.compile(r"[\[\]{}]")
+# Escapes that can stand for a character has_control_characters refuses (\b, \f and the
+# \u forms of its ranges). Over-inclusive on purpose (an escaped backslash before "b"
+# matches too): a match only means the parsed document is walked.
+_CONTROL_ESCAPE_RE = re.compile(
+    r"\\(?:[bf]|u(?:00[01][0-9a-fA-F]|007[fF]|200[b-fB-F]|202[a-eA-E]|206[6-9]))")
+
+
+def _deepest_nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest outside strings (the parser's recursion depth)."""
+    brackets = _BRACKETS_RE.findall(_JSON_STRING_RE.sub("", text))
+    return max(accumulate((1 if b in "[{" else -1 for b in brackets), initial=0))
+
+
+def _may_hold_control_text(text: str) -> bool:
+    """False when no string in the JSON ``text`` can hold a control character: none is
+    in the text itself and no escape could produce one (the common case, checked at C
+    speed instead of walking every parsed value)."""
+    return has_control_characters(text) or bool(_CONTROL_ESCAPE_RE.search(text))
 
 
 def _has_control_text(value: object) -> bool:

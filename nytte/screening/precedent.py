@@ -16,10 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import scipy.sparse as sp
-
 if TYPE_CHECKING:
+    import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.core import clock
@@ -80,8 +78,10 @@ class Similar:
 
 
 def _vectorizer() -> TfidfVectorizer:
-    # Imported here: scikit-learn takes a second to import, and a batch run without
-    # precedent (or a page that only shows the form) does not need it.
+    # Imported here: scikit-learn takes seconds to import, and a batch run without
+    # precedent (or a page that only shows the form) does not need it. numpy and scipy
+    # are imported where they are used, for the same reason.
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
@@ -94,6 +94,8 @@ class PrecedentIndex:
     """Nearest earlier decisions by cosine similarity of TF-IDF vectors."""
 
     def __init__(self, decisions: list[PrecedentDecision]) -> None:
+        import numpy as np
+
         self._decisions: list[PrecedentDecision] = []
         self._vectorizer: TfidfVectorizer | None = None
         self._matrix: sp.csr_matrix | None = None  # the decisions the vocabulary was fitted on
@@ -110,6 +112,9 @@ class PrecedentIndex:
         return len(self._decisions)
 
     def _fit(self, decisions: list[PrecedentDecision]) -> None:
+        import numpy as np
+        import scipy.sparse as sp
+
         self._decisions = decisions
         self._fitted_size = len(decisions)
         self._added = 0
@@ -127,6 +132,9 @@ class PrecedentIndex:
 
     def add(self, decisions: list[PrecedentDecision]) -> None:
         """Add new decisions without refitting, unless they have grown too many."""
+        import numpy as np
+        import scipy.sparse as sp
+
         if not decisions:
             return
         if self._vectorizer is None or self._matrix is None \
@@ -155,6 +163,9 @@ class PrecedentIndex:
     def query_many(self, texts: list[str], k: int = DEFAULT_K,
                    exclude_refs: set[str] | None = None) -> list[list[Similar]]:
         """For each text, the ``k`` most similar decisions above MIN_SIMILARITY."""
+        import numpy as np
+        import scipy.sparse as sp
+
         if self._vectorizer is None or self._matrix is None or not texts:
             return [[] for _ in texts]
         queries = sp.csr_matrix(self._vectorizer.transform(texts))
