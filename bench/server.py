@@ -60,14 +60,19 @@ class AppServer:
     pid: int
 
 
+def streamlit_command(port: int, extra_args: Sequence[str] = ()) -> list[str]:
+    """`streamlit run app.py` headless on a loopback port, without the file watcher."""
+    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            f"--server.port={port}", "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *extra_args]
+
+
 @contextmanager
 def running_app(env: dict[str, str], *, extra_args: Sequence[str] = (),
                 log: Path | None = None) -> Iterator[AppServer]:
     """Serve app.py on a fresh loopback port; yield its address and process id."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *extra_args]
+    cmd = streamlit_command(port, extra_args)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                             stdout=out, stderr=out)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page
 
-from bench.server import free_port, wait_healthy
+from bench.server import free_port, streamlit_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -30,10 +29,7 @@ def running_app(env: dict[str, str], cwd: Path = ROOT, *, port: int | None = Non
                 extra_args: Sequence[str] = ()) -> Iterator[str]:
     """Serve app.py on a fresh server; yield its base URL; stop it afterwards."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           f"--server.port={port}", "--server.address=127.0.0.1",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *extra_args]
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env},
+    proc = subprocess.Popen(streamlit_command(port, extra_args), cwd=cwd, env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -137,7 +137,13 @@ def attendance_frame(
         df["visitation_group"] = df["visitation_group"].fillna("ingen")
     if df.empty:
         return df
-    # Keep working days only (a stray row on a holiday or closing day never counts).
+    return _on_working_days(session, df, unit_ids, start, end)
+
+
+def _on_working_days(session: Session, df: pd.DataFrame, unit_ids: list[int],
+                     start: date, end: date) -> pd.DataFrame:
+    """The rows of ``df`` (columns day, unit_id) on their unit's working days: a stray
+    row on a holiday or closing day never counts."""
     keep = np.zeros(len(df), dtype=bool)
     wdays = unit_working_days(session, unit_ids, start, end)
     days = df["day"].to_numpy().astype("datetime64[D]")
@@ -178,13 +184,7 @@ def attendance_day_counts(
     df["present"] = df["present"].astype("int64")
     if df.empty:
         return df
-    keep = np.zeros(len(df), dtype=bool)
-    wdays = unit_working_days(session, unit_ids, start, end)
-    days = df["day"].to_numpy().astype("datetime64[D]")
-    for uid, wd in wdays.items():
-        sel = df["unit_id"].to_numpy() == uid
-        keep[sel] = np.isin(days[sel], wd)
-    return df.loc[keep].reset_index(drop=True)
+    return _on_working_days(session, df, unit_ids, start, end)
 
 
 def referral_frame(session: Session, unit_ids: list[int]) -> pd.DataFrame:
