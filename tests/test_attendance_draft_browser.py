@@ -103,11 +103,17 @@ def _type(page: Page, url: str) -> None:
     _type_note(page)
     settle_grid(page)
     assert "Mangler 0" in _counts(page), _counts(page)
-    # Written to the server as it was typed (nothing saved yet).
+    # Written to the server as it was typed (nothing saved yet). The grid sends the
+    # note's edit on its own; the rerun that writes it may still be under way.
     engine = make_engine(url)
-    with session_scope(engine) as s:
-        drafts = s.scalars(select(RollDraft.entries)).all()
-        saved = s.scalar(select(func.count()).select_from(Attendance))
+    deadline = time.monotonic() + 20
+    while True:
+        with session_scope(engine) as s:
+            drafts = s.scalars(select(RollDraft.entries)).all()
+            saved = s.scalar(select(func.count()).select_from(Attendance))
+        if (len(drafts) == 1 and NOTE in str(drafts[0])) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
     engine.dispose()
     assert saved == 0
     assert len(drafts) == 1 and NOTE in str(drafts[0]), drafts
