@@ -67,6 +67,15 @@ class Journey:
     def check(self, name: str) -> str:
         """The page as it is now: no error box, axe, a screenshot; returns the main text."""
         wait_for_run(self.page)
+        # After a full load the widgets' code arrives in chunks; until then Streamlit
+        # draws grey placeholders (an empty menu that axe rightly flags). Wait for them.
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stSidebar] *')]"
+            ".every(e => !String(e.className).includes('Skeleton'))"
+            " && !document.querySelector('[data-testid=stSkeleton]')",
+            timeout=60_000)
+        wait_for_run(self.page)
         assert self.page.locator("[data-testid='stException']").count() == 0, name
         axe(self.page, f"{self.role.value}/{name}", self.report)
         self.page.screenshot(path=str(SCREENSHOTS / f"{self.role.value}-{name}.png"),
