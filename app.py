@@ -219,16 +219,12 @@ def _menu(principal: Principal, demo: bool) -> None:
                          query_params=params)
 
 
-# On a phone, Streamlit's title size breaks long Danish compounds ("Morgenregistrering")
-# in the middle of the word; a smaller title on narrow screens keeps words whole.
-NARROW_SCREEN_CSS = (
-    "<style>@media (max-width: 480px) { h1 { font-size: 1.75rem !important; } }</style>"
-)
-
-
 def main() -> None:
     st.set_page_config(page_title="Nytte", page_icon=FAVICON, layout="wide")
-    st.html(NARROW_SCREEN_CSS)
+    # On a phone, Streamlit's title size breaks long Danish compounds
+    # ("Morgenregistrering") in the middle of the word; a smaller title on narrow
+    # screens keeps words whole. A constant: no user text is ever rendered as HTML.
+    st.html("<style>@media (max-width: 480px) { h1 { font-size: 1.75rem !important; } }</style>")
     _ROUTES.update(_routes())  # the same keys every run: each run's pages replace the last
     # Every run routes every page (hidden: the menu below is the app's own), so the
     # URL a user opened is resolved before we know who they are.

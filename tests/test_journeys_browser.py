@@ -91,6 +91,9 @@ class Journey:
         sidebar = self.page.get_by_test_id("stSidebar")
         # The app's own menu: the role's pages, never Streamlit's list of files.
         assert self.page.locator("[data-testid='stSidebarNavLink']").count() == 0
+        # The menu's links are drawn once their code has arrived (see check()).
+        self.page.wait_for_load_state("networkidle")
+        sidebar.locator("[data-testid='stPageLink']").first.wait_for(timeout=60_000)
         links = [t.strip().split("\n")[-1]  # after the icon (a font ligature)
                  for t in sidebar.locator("[data-testid='stPageLink']").all_inner_texts()]
         assert links == [p.title for p in pages_for(self.role)], links
