@@ -69,12 +69,14 @@ def streamlit_command(port: int, extra_args: Sequence[str] = ()) -> list[str]:
 
 @contextmanager
 def running_app(env: dict[str, str], *, extra_args: Sequence[str] = (),
-                log: Path | None = None) -> Iterator[AppServer]:
-    """Serve app.py on a fresh loopback port; yield its address and process id."""
-    port = free_port()
+                log: Path | None = None, port: int | None = None,
+                cwd: Path = ROOT) -> Iterator[AppServer]:
+    """Serve app.py on a loopback port (a free one unless given); yield its address
+    and process id; stop it afterwards."""
+    port = port or free_port()
     cmd = streamlit_command(port, extra_args)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env},
                             stdout=out, stderr=out)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", 60)
