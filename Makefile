@@ -37,7 +37,7 @@ run: $(STAMP) migrate
 	$(PY) -m nytte demo --scale demo --seed 1 --if-empty
 	@echo "==> Nytte on http://$(if $(filter 127.0.0.1,$(ADDRESS)),localhost,$(ADDRESS)):$(PORT) (Ctrl+C stops it)"
 	STREAMLIT_SERVER_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
-	  $(PY) -m streamlit run app.py --server.port=$(PORT) --server.address=$(ADDRESS)
+	  $(PY) serve.py --server.port=$(PORT) --server.address=$(ADDRESS)
 
 migrate: $(STAMP)
 	@echo "==> Database schema and reference data (migrations)"
@@ -63,10 +63,10 @@ proxy-deps:
 	  dpkg -x nginx_*.deb . && rm -f nginx_*.deb)
 
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check nytte pages app.py tests scripts bench
+	$(VENV)/bin/ruff check nytte pages app.py serve.py tests scripts bench
 
 typecheck: $(DEV_STAMP)
-	$(VENV)/bin/mypy nytte pages app.py tests bench
+	$(VENV)/bin/mypy nytte pages app.py serve.py tests bench
 
 ## audit: known vulnerabilities in the pinned dependencies (pip-audit). Fails on a known
 ## vulnerability, and also when any package could not be checked (pip-audit itself would

@@ -61,8 +61,9 @@ class AppServer:
 
 
 def streamlit_command(port: int, extra_args: Sequence[str] = ()) -> list[str]:
-    """`streamlit run app.py` headless on a loopback port, without the file watcher."""
-    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+    """The app served as in production (serve.py: `streamlit run app.py` with the app's
+    modules imported first), headless on a loopback port, without the file watcher."""
+    return [sys.executable, "serve.py", "--server.headless=true",
             f"--server.port={port}", "--server.address=127.0.0.1",
             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *extra_args]
 

@@ -147,7 +147,7 @@ def anonymise_expired(
             municipality_code=muni,
             reason=f"Opbevaringsperiode udløbet ({months} måneder efter forløbets afslutning)",
         )
-    changed(session, Area.ATTENDANCE, Area.REFERRALS)
+    changed(session, Area.ATTENDANCE, Area.REFERRALS, municipality_codes=set(by_muni))
     session.flush()
     return RetentionResult(cutoff, len(due), {m: len(v) for m, v in by_muni.items()})
 

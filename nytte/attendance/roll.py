@@ -495,9 +495,10 @@ def apply_plan(
         result.changed_referrals.append(row.referral_id)
     result.unchanged += plan.unchanged
     if plan.inserts or plan.updates:
-        # Caches everywhere see the change; the council's summaries of this unit-month
-        # are recomputed before this transaction commits (nytte/core/bootstrap.py).
-        changed(session, Area.ATTENDANCE)
+        # Caches everywhere see the change (those of other municipalities stay warm);
+        # the council's summaries of this unit-month are recomputed before this
+        # transaction commits (nytte/core/bootstrap.py).
+        changed(session, Area.ATTENDANCE, municipality_codes={unit.municipality_code})
 
 
 def flush_or_conflict(session: Session) -> None:

@@ -509,6 +509,6 @@ def import_referrals(
         new={"filename": safe_name, "rows": len(rows), "new_participants": new_people,
              "sha256": digest},
     )
-    changed(session, Area.REFERRALS)
+    changed(session, Area.REFERRALS, municipality_codes={principal.municipality_code})
     session.flush()
     return ImportResult(len(rows), new_people, len(rows), digest)

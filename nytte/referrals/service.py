@@ -132,6 +132,11 @@ def list_referrals(
     return [_view(r, c, u, t or "") for r, c, u, t in session.execute(stmt).all()]
 
 
+def _municipality(principal: Principal) -> set[str] | None:
+    """The municipality a write of this principal belongs to (None: every one)."""
+    return None if principal.municipality_code is None else {principal.municipality_code}
+
+
 def _scoped_referral(session: Session, principal: Principal, referral_id: int) -> Referral:
     ref = session.get(Referral, referral_id)
     if ref is None:
@@ -179,7 +184,7 @@ def update_referral(
             session, principal, "update", "referral", ref.id,
             old=_jsonable(old), new=_jsonable(changes), participant_id=ref.participant_id,
         )
-        changed(session, Area.REFERRALS)
+        changed(session, Area.REFERRALS, municipality_codes=_municipality(principal))
         session.flush()
     return get_referral(session, principal, referral_id)
 

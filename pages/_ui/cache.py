@@ -7,16 +7,22 @@ transaction) invalidates every dependent entry on every server process at once: 
 roll saved on one replica shows on the manager's page of another on its next rerun.
 Pages never clear caches themselves.
 
-Keys are small parameters plus the principal (user, role and scope), never a
-DataFrame, so users with different scopes never share an entry. The TTL only bounds
-memory for entries nobody asks for any more; correctness comes from the versions."""
+Figures are shared by everybody who may see the same thing: the key holds the
+principal's scope (role, municipality, units, region; see ``scope_key``), not who
+they are, so the second coordinator of a unit gets the first one's figures, and
+users with different scopes never share an entry. A municipal user's entries depend
+on their own municipality's counters only, so a roll saved in one municipality
+leaves every other municipality's caches warm (nytte.core.data_version).
+
+Keys are small parameters, never a DataFrame. The TTL only bounds memory for entries
+nobody asks for any more; correctness comes from the versions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -27,7 +33,7 @@ from nytte.attendance.dashboard import AttendanceDashboard, attendance_dashboard
 from nytte.attendance.funnel import Funnel, StableRule, referral_funnel
 from nytte.attendance.notices import absence_notices
 from nytte.attendance.roll import roll_units
-from nytte.core.auth import Principal
+from nytte.core.auth import Principal, Role
 from nytte.core.data_version import Area, versions
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page
@@ -50,20 +56,34 @@ MANAGER_FIGURES = (Area.ATTENDANCE, Area.REFERRALS, Area.FOLLOW_UP, Area.ORG)
 COUNCIL_FIGURES = (Area.ATTENDANCE, Area.REFERRALS, Area.FOLLOW_UP, Area.JOBINDSATS, Area.ORG)
 
 
-def data_versions(areas: tuple[Area, ...]) -> tuple[int, ...]:
-    """The areas' counters now: one small query."""
+def data_versions(areas: tuple[Area, ...], municipality_code: str | None = None
+                  ) -> tuple[int, ...]:
+    """The areas' counters now (of one municipality's data, if given): one small query."""
     with db_session() as session:
-        return versions(session, areas)
+        return versions(session, areas, municipality_code)
+
+
+def scope_key(principal: Principal) -> tuple[object, ...]:
+    """What a principal's figures depend on: the role and the scope, not the person.
+    The services filter by these fields only (nytte.org.scope)."""
+    return (principal.role.value, principal.municipality_code,
+            tuple(sorted(principal.unit_ids)), principal.region_code)
 
 
 def cached(
     *areas: Area, ttl: int = TTL, max_entries: int = 64
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Cache ``fn`` per process, keyed by its arguments and the areas' data versions."""
+    """Cache ``fn`` per process, keyed by its arguments (a leading Principal by its
+    scope) and the areas' data versions."""
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
-        def keyed(versions_key: tuple[int, ...], *args: P.args, **kwargs: P.kwargs) -> R:
-            return fn(*args, **kwargs)
+        # Streamlit hashes every parameter except those named with a leading
+        # underscore: the principal travels unhashed, its scope is the key.
+        def keyed(versions_key: tuple[int, ...], scope: tuple[object, ...] | None,
+                  _principal: Principal | None, *args: Any, **kwargs: Any) -> R:
+            if _principal is None:
+                return fn(*args, **kwargs)
+            return fn(_principal, *args, **kwargs)  # type: ignore[arg-type]
 
         # Streamlit names a cache by module, qualified name and source: give each its own.
         keyed.__module__ = fn.__module__
@@ -72,7 +92,14 @@ def cached(
 
         @wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            return store(data_versions(areas), *args, **kwargs)
+            if args and isinstance(args[0], Principal):
+                principal = args[0]
+                municipal = principal.role is not Role.RAAD \
+                    and principal.municipality_code is not None
+                return store(data_versions(areas, principal.municipality_code
+                                           if municipal else None),
+                             scope_key(principal), principal, *args[1:], **kwargs)
+            return store(data_versions(areas), None, None, *args, **kwargs)
 
         return call
 
@@ -161,7 +188,8 @@ def overview(
 @cached(Area.ATTENDANCE, Area.ORG, ttl=300, max_entries=20)
 def manager_choices(principal: Principal) -> tuple[date | None, list[UnitChoice]]:
     with db_session() as session:
-        return latest_attendance_day(session), units_and_teams(session, principal)
+        return (latest_attendance_day(session, principal.municipality_code),
+                units_and_teams(session, principal))
 
 
 # --- the council's regional review ------------------------------------------------
