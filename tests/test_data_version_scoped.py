@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from nytte.core.auth import Principal, Role
 from nytte.core.data_version import Area, changed, versions
 from nytte.core.db import session_scope
+from nytte.council.overview import manager_overview
 from pages._ui import cache
 from tests.apptest_helpers import app_reading, open_page
 from tests.trust_helpers import writable_copy
@@ -100,11 +101,10 @@ def app_db_copy(demo_sqlite: Engine, tmp_path: Path,
 def test_the_managers_cache_ignores_other_municipalities_writes(
         app_db_copy: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     computed: list[str | None] = []
-    real = cache.manager_overview
 
     def counting(session: Session, principal: Principal, *args: object, **kw: object) -> object:
         computed.append(principal.municipality_code)
-        return real(session, principal, *args, **kw)  # type: ignore[arg-type]
+        return manager_overview(session, principal, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cache, "manager_overview", counting)
     manager = open_page(Role.LEDER, "ledelse")
