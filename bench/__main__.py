@@ -15,10 +15,11 @@ AREAS = {
     "council": "bench.council",
     "import": "bench.import_referrals",
     "load": "bench.load",
+    "browser": "bench.browser",
 }
-# `all` leaves out the load benchmark: it starts servers and runs for minutes
+# `all` leaves out the load and browser benchmarks: they start servers (and a browser)
 # (`make bench-load`).
-IN_ALL = tuple(a for a in AREAS if a != "load")
+IN_ALL = tuple(a for a in AREAS if a not in ("load", "browser"))
 
 
 def main(argv: list[str]) -> int:

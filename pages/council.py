@@ -65,16 +65,23 @@ def render() -> None:
         st.warning(f"Seneste måned ({periods.month_label(r.provisional_month)}) er foreløbig: "
                    "efterregistreringer kan ændre tallene.")
 
+    # Only the open tab is drawn (a tab change re-runs the page): the browser draws
+    # one tab's tables instead of all four tabs' (docs/performance.md).
     tab_region, tab_national, tab_check, tab_files = st.tabs(
-        ["Kommunerne i regionen", "Landstal", "Tjekliste", "Mødemateriale og eksport"])
-    with tab_region:
-        _region(page)
-    with tab_national:
-        _national(page)
-    with tab_check:
-        _checklist(page)
-    with tab_files:
-        _files(principal, page)
+        ["Kommunerne i regionen", "Landstal", "Tjekliste", "Mødemateriale og eksport"],
+        key="raad_tab", on_change="rerun")
+    if tab_region.open:
+        with tab_region:
+            _region(page)
+    if tab_national.open:
+        with tab_national:
+            _national(page)
+    if tab_check.open:
+        with tab_check:
+            _checklist(page)
+    if tab_files.open:
+        with tab_files:
+            _files(principal, page)
 
 
 def _region(page: CouncilPage) -> None:
@@ -100,13 +107,15 @@ def _region(page: CouncilPage) -> None:
         "Job eller uddannelse": st.column_config.TextColumn(
             help=kpis.get("exits_job_education").definition),
     })
-    t1, t2, t3 = st.tabs(["Køn", "Ydelsesgruppe", "Alder"])
-    with t1:
-        _show_table("Indskrevne efter køn", r.by_gender, "koen")
-    with t2:
-        _show_table("Indskrevne efter ydelsesgruppe", r.by_benefit, "ydelse")
-    with t3:
-        _show_table("Indskrevne efter alder", r.by_age, "alder")
+    t1, t2, t3 = st.tabs(["Køn", "Ydelsesgruppe", "Alder"], key="raad_groups",
+                         on_change="rerun")
+    for tab, (title, table, key) in zip((t1, t2, t3), (
+            ("Indskrevne efter køn", r.by_gender, "koen"),
+            ("Indskrevne efter ydelsesgruppe", r.by_benefit, "ydelse"),
+            ("Indskrevne efter alder", r.by_age, "alder")), strict=True):
+        if tab.open:
+            with tab:
+                _show_table(title, table, key)
     st.markdown("**Indskrevne pr. måned**")
     fig = go.Figure()
     m = r.monthly

@@ -36,6 +36,14 @@ def open_page(role: Role | None, page_key: str | None = None, timeout: float = 6
     return at
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of the lazy ``st.tabs(..., key=key, on_change="rerun")``
+    (only the open tab is drawn), as a click on it does: a run with the new state."""
+    at.session_state[key] = label
+    at.run()
+    return at
+
+
 @contextmanager
 def app_reading(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The app, run in AppTest from the repository root, reads the database at ``url``;

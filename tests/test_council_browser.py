@@ -31,8 +31,9 @@ def test_reviewer_sees_region_and_national_figures(page: Page, demo_sqlite: Engi
         # The demo covers the region: a light municipality beside Greve (the grid draws
         # only the rows in view, so the check names one near the top).
         assert "Faxe" in body and "Greve" in body
-        page.get_by_role("tab", name="Landstal").click()
-        page.wait_for_timeout(800)
+        page.get_by_role("tab", name="Landstal").click()  # drawn by a re-run when opened
+        page.get_by_test_id("stMetricLabel").first.wait_for(timeout=60_000)
+        wait_for_run(page)
         body = page.inner_text("body")
         assert "4.619" in body
         # Table cells are drawn on a canvas; their values are checked in AppTest

@@ -11,7 +11,7 @@ import pytest
 
 from nytte.core.auth import Role
 from nytte.council.national import table_2_1_view
-from tests.apptest_helpers import open_page
+from tests.apptest_helpers import open_page, open_tab
 
 # Tabel 2.1 as printed: share of recipients (count) per year 2018..2022.
 REPORT_TABLE_2_1 = {
@@ -40,6 +40,8 @@ def test_council_page_shows_4619_and_table_2_1_exactly() -> None:
     at = open_page(Role.RAAD, "raad")
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Regional gennemgang"
+    open_tab(at, "raad_tab", "Landstal")
+    assert not at.exception, [e.value for e in at.exception]
     offered = [m for m in at.metric if m.label == "Tilbudt nytteindsats i 2022"]
     assert offered and offered[0].value == "4.619"
     texts = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
