@@ -17,7 +17,13 @@ from nytte.core.audit_guard import guard_engine, require_audit
 from nytte.core.auth import AccessDenied, Principal
 from nytte.core.concurrency import OUTAGE_MESSAGE, ConcurrentEditError, problem_message
 from nytte.core.config import Settings
-from nytte.core.db import DatabaseUnavailable, check_database, get_engine, session_scope
+from nytte.core.db import (
+    DatabaseUnavailable,
+    check_database,
+    get_engine,
+    ping_database,
+    session_scope,
+)
 from nytte.core.db_roles import check_app_role
 from nytte.core.navigation import require_page
 from nytte.core.textsafe import md_escape
@@ -46,12 +52,31 @@ def engine() -> Engine:
     return guard_engine(get_engine())
 
 
+@st.cache_resource
+def _verified() -> dict[tuple[str, bool], bool]:
+    """Per process: databases found migrated and safely owned -> development override."""
+    return {}
+
+
 def check_database_ready(settings: Settings) -> None:
     """The database is reachable and migrated, and the app's role does not own the
     audit trail (ConfigError otherwise). With the development override, every page
-    says so."""
-    check_database(engine())
-    if check_app_role(engine(), allow_owner=settings.allow_owner_database_role):
+    says so.
+
+    The schema and the role are checked until they pass once in this process; after
+    that a run only asks whether the database answers (one ``SELECT 1``), so a warm
+    re-run does not read the catalogue."""
+    eng = engine()
+    key = (eng.url.render_as_string(hide_password=True), settings.allow_owner_database_role)
+    verified = _verified()
+    if key in verified:
+        ping_database(eng)
+        owner_override = verified[key]
+    else:
+        check_database(eng)
+        owner_override = check_app_role(eng, allow_owner=settings.allow_owner_database_role)
+        verified[key] = owner_override
+    if owner_override:
         st.sidebar.error(
             "UDVIKLINGSTILSTAND: appens databaserolle ejer revisionssporet "
             "(NYTTE_ALLOW_OWNER_DATABASE_ROLE). Må ikke bruges i drift."

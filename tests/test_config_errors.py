@@ -145,3 +145,34 @@ def test_default_paths_point_into_the_repository() -> None:
     assert (reference_figures.REFERENCE_DIR / "municipalities.csv").is_file()
     assert config.Settings().roles_file.is_file()
     assert config.DEFAULT_SQLITE_PATH == ROOT / "data" / "nytte.db"
+
+
+def test_schema_is_checked_until_it_passes_then_each_run_only_pings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm re-run does not read the catalogue; a database migrated while the server
+    runs is found on the next run (a failed check is never remembered)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import pages.common as common
+    from nytte.core.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    monkeypatch.setenv("NYTTE_DATABASE_URL", url)
+    checks: list[str] = []
+    monkeypatch.setattr(common, "check_database",
+                        lambda engine: (checks.append("schema"), check_database(engine))[1])
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert len(at.error) == 1 and "make migrate" in at.error[0].value
+        migrated = make_engine(url)
+        upgrade(migrated)
+        migrated.dispose()
+        at.run()
+        assert not at.error and not at.exception
+        at.run()
+        at.run()
+        assert checks == ["schema", "schema"]  # the failed one and the first pass only
+    finally:
+        st.cache_resource.clear()

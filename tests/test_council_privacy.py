@@ -146,7 +146,7 @@ def test_page_and_its_cache_show_no_small_count(small_app: str) -> None:
     # Only the open tab is drawn: read every tab, and every group tab of the first.
     views: list[tuple[str, str, str | None, str | None]] = [
         ("raad_tab", "Kommunerne i regionen", "raad_groups", group)
-             for group in ("Køn", "Ydelsesgruppe", "Alder")]
+        for group in ("Køn", "Ydelsesgruppe", "Alder")]
     views += [("raad_tab", tab, None, None)
               for tab in ("Landstal", "Tjekliste", "Mødemateriale og eksport")]
     for tab_key, tab, group_key, group in views:

@@ -87,17 +87,30 @@ def check_database(engine: Engine, *, require_schema: bool = True) -> None:
             conn.execute(text("SELECT 1"))
             tables = set(inspect(conn).get_table_names())
     except OperationalError as exc:
-        # The URL (user, host, database) is not shown: the message may reach a visitor
-        # before login. The details go to the server's log.
-        log.error("database unreachable (%s): %s",
-                  engine.url.render_as_string(hide_password=True), exc)
-        raise DatabaseUnavailable(
-            "Databasen kan ikke nås; ret NYTTE_DATABASE_URL eller start databaseserveren."
-        ) from exc
+        raise _unavailable(engine, exc) from exc
     if require_schema and "alembic_version" not in tables:
         raise ConfigError(
             "Databasen er ikke sat op; kør 'make migrate' (alembic upgrade head) først."
         )
+
+
+def ping_database(engine: Engine) -> None:
+    """The database answers (DatabaseUnavailable otherwise): one ``SELECT 1``."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        raise _unavailable(engine, exc) from exc
+
+
+def _unavailable(engine: Engine, exc: OperationalError) -> DatabaseUnavailable:
+    # The URL (user, host, database) is not shown: the message may reach a visitor
+    # before login. The details go to the server's log.
+    log.error("database unreachable (%s): %s",
+              engine.url.render_as_string(hide_password=True), exc)
+    return DatabaseUnavailable(
+        "Databasen kan ikke nås; ret NYTTE_DATABASE_URL eller start databaseserveren."
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
