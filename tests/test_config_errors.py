@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from nytte.core.auth import parse_role_rules, validate_auth_section
 from nytte.core.config import ConfigError
@@ -160,8 +161,12 @@ def test_schema_is_checked_until_it_passes_then_each_run_only_pings(
     url = f"sqlite:///{tmp_path / 'late.db'}"
     monkeypatch.setenv("NYTTE_DATABASE_URL", url)
     checks: list[str] = []
-    monkeypatch.setattr(common, "check_database",
-                        lambda engine: (checks.append("schema"), check_database(engine))[1])
+
+    def counted(engine: Engine) -> None:
+        checks.append("schema")
+        check_database(engine)
+
+    monkeypatch.setattr(common, "check_database", counted)
     st.cache_resource.clear()
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
