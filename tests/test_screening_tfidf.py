@@ -104,3 +104,15 @@ def test_no_words_is_refused_as_scikit_learn_does() -> None:
         CharNgramTfidf().fit_transform(["", " \t\n"])
     with pytest.raises(ValueError, match="empty vocabulary"):
         scikit_learn().fit_transform(["", " \t\n"])
+
+
+def test_similarities_are_scikit_learn_s_to_the_bit() -> None:
+    """The fitted rows keep their values in scikit-learn's order (first seen), so the
+    sparse product the index takes adds up in the same order: the same similarities,
+    and the same order among near-ties in what the screening prints."""
+    ours, theirs = CharNgramTfidf(), scikit_learn()
+    fitted = ours.fit_transform(FITTED)
+    their_fitted = sp.csr_matrix(theirs.fit_transform(FITTED))
+    assert ours.get_feature_names_out() == [str(n) for n in theirs.get_feature_names_out()]
+    similarities = fitted @ ours.transform(NEW).T.toarray()
+    assert np.array_equal(similarities, their_fitted @ theirs.transform(NEW).T.toarray())

@@ -64,18 +64,29 @@ class CharNgramTfidf:
         return sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Learn the vocabulary and idf from ``texts`` and return their TF-IDF rows."""
+        """Learn the vocabulary and idf from ``texts`` and return their TF-IDF rows.
+
+        Within a row the values are kept in the order scikit-learn keeps them: by
+        when their n-gram was first seen in ``texts`` (its count matrix is sorted by
+        first-seen number before the features are renumbered by name). The sparse
+        products of a query then add up in the same order, so similarities and
+        the order of near-ties come out the same to the bit."""
         import numpy as np
 
         words_of_text = [t.lower().split() for t in texts]
-        grams_of_word = {w: _word_ngrams(w) for w in set(chain.from_iterable(words_of_text))}
-        features = sorted(set(chain.from_iterable(grams_of_word.values())))
+        # Distinct words in order of first appearance, and their n-grams in text order.
+        grams_of_word = {w: _word_ngrams(w)
+                         for w in dict.fromkeys(chain.from_iterable(words_of_text))}
+        first_seen = list(dict.fromkeys(chain.from_iterable(grams_of_word.values())))
+        features = sorted(first_seen)
         if not features:
             raise ValueError("empty vocabulary: the texts hold no words")
         vocabulary = dict(zip(features, range(len(features)), strict=True))
         self.vocabulary_ = vocabulary
         self._columns_of_word = {w: tuple(map(vocabulary.__getitem__, grams))
                                  for w, grams in grams_of_word.items()}
+        seen_column = np.fromiter(map(vocabulary.__getitem__, first_seen), dtype=np.int32,
+                                  count=len(first_seen))
         lengths, columns, counts = _count(words_of_text, self._columns_of_word.__getitem__)
         # Document frequency: each column appears once per text in ``columns``.
         df = np.bincount(columns, minlength=len(features)).astype(np.float32)
@@ -86,7 +97,7 @@ class CharNgramTfidf:
         np.log(idf, out=idf)
         idf += np.float32(1.0)
         self.idf_ = idf
-        return self._matrix(lengths, columns, counts)
+        return self._matrix(lengths, columns, counts, seen_column)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """TF-IDF rows of new texts with the fitted vocabulary and idf.
@@ -108,31 +119,40 @@ class CharNgramTfidf:
 
     def _matrix(self, lengths: np.ndarray[Any, np.dtype[np.int64]],
                 columns: np.ndarray[Any, np.dtype[np.int32]],
-                counts: np.ndarray[Any, np.dtype[np.float32]]) -> sp.csr_matrix:
-        """CSR rows from per-text counts, weighted and normalised as scikit-learn does."""
+                counts: np.ndarray[Any, np.dtype[np.float32]],
+                seen_column: np.ndarray[Any, np.dtype[np.int32]] | None = None,
+                ) -> sp.csr_matrix:
+        """CSR rows from per-text counts, weighted and normalised as scikit-learn does.
+
+        Each row's values are ordered by column, or with ``seen_column`` (the column of
+        the k-th n-gram first seen) by first-seen number."""
         import numpy as np
         import scipy.sparse as sp
 
         assert self.idf_ is not None
-        n_rows = len(lengths)
+        n_rows, n_columns = len(lengths), len(self.vocabulary_)
         indptr = np.zeros(n_rows + 1, dtype=np.int32)
         np.cumsum(lengths, out=indptr[1:])
-        matrix = sp.csr_matrix((counts, columns, indptr), shape=(n_rows, len(self.vocabulary_)))
-        # Columns sorted within each row, as a canonical CSR matrix has them (and the
-        # norm below adds the squares in that order).
-        matrix.sort_indices()
+        if seen_column is not None:
+            seen_number = np.empty(n_columns, dtype=np.int32)
+            seen_number[seen_column] = np.arange(n_columns, dtype=np.int32)
+            columns = seen_number[columns]
+        ordered = sp.csr_matrix((counts, columns, indptr), shape=(n_rows, n_columns))
+        ordered.sort_indices()
+        tf, columns = ordered.data, ordered.indices
+        if seen_column is not None:
+            columns = seen_column[columns]
         # The same float32 steps as scikit-learn's TfidfTransformer.
-        tf = matrix.data
         np.log(tf, out=tf)
         tf += np.float32(1.0)
-        tf *= self.idf_[matrix.indices]
-        # scikit-learn sums the squares in double and divides each float32 value by
-        # the double norm; rows without any n-gram have no values to divide.
+        tf *= self.idf_[columns]
+        # scikit-learn adds the squares in double, in the row's order, and divides each
+        # float32 value by the double norm; rows without an n-gram have nothing to divide.
         rows = np.repeat(np.arange(n_rows), lengths)
         norms = np.sqrt(np.bincount(rows, weights=(tf * tf).astype(np.float64),
                                     minlength=n_rows))
-        matrix.data = (tf / norms[rows]).astype(np.float32)
-        return matrix
+        data = (tf / norms[rows]).astype(np.float32)
+        return sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_columns))
 
 
 def _count(words_of_text: list[list[str]], columns_of: Callable[[str], tuple[int, ...]]) -> tuple[
