@@ -7,7 +7,8 @@ scikit-learn itself: importing it costs seconds (it imports scipy.stats and pand
 for its input validation), and ``python -m nytte screen`` of 1,000 tasks against
 10,000 precedents must finish within 5 s; its vocabulary count is a Python step per
 n-gram as well, where this one counts with ``collections.Counter``.
-tests/test_screening_tfidf.py holds it against scikit-learn on Danish text.
+tests/test_screening_tfidf.py holds it against scikit-learn on Danish text (the
+test suite still has scikit-learn: the attendance models use it).
 
 The rules, as scikit-learn's ``char_wb`` analyser has them:
 
@@ -17,7 +18,10 @@ The rules, as scikit-learn's ``char_wb`` analyser has them:
 - the features are the n-grams seen when fitting, in sorted order;
 - tf is ``1 + ln(count)``, idf is ``ln((1 + n_docs) / (1 + df)) + 1``, and each row
   is divided by its L2 norm (rows without a known n-gram stay zero);
-- ``transform`` uses the fitted vocabulary and idf; unknown n-grams are ignored.
+- ``transform`` uses the fitted vocabulary and idf; unknown n-grams are ignored;
+- a fitted row holds its values in the order scikit-learn's does (by first-seen
+  n-gram), a transformed row in column order, so every sum is taken in the same
+  order: the matrices and the similarities are scikit-learn's to the bit.
 """
 
 from __future__ import annotations
