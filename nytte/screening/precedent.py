@@ -2,11 +2,12 @@
 
 TF-IDF over title and description with character 4-grams inside words, because
 Danish compounds ("naturpleje", "plejeopgave") share meaning across word
-boundaries that a word tokenizer would miss. The index is fitted once and kept;
-a query only transforms the new text and takes one sparse product, so screening
-against 10,000 decisions stays within milliseconds. Decisions added later are
-transformed with the fitted vocabulary; the index refits when they grow past a
-quarter of what it was fitted on.
+boundaries that a word tokenizer would miss (nytte/screening/tfidf.py: what
+scikit-learn's ``char_wb`` TfidfVectorizer computes, without its import time). The
+index is fitted once and kept; a query only transforms the new text and takes one
+sparse product, so screening against 10,000 decisions stays within milliseconds.
+Decisions added later are transformed with the fitted vocabulary; the index refits
+when they grow past a quarter of what it was fitted on.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nytte.core import clock
 from nytte.core.privacy import ensure_no_cpr
 from nytte.io.errors import ImportRejected
 from nytte.io.reader import MB, Limits, read_json
+from nytte.screening.tfidf import CharNgramTfidf
 from nytte.screening.vocabulary import CRITERION_IDS, VERDICTS
 
 EXPORT_FORMAT = "nytte-precedent"
@@ -77,19 +78,6 @@ class Similar:
         }
 
 
-def _vectorizer() -> TfidfVectorizer:
-    # Imported here: scikit-learn takes seconds to import, and a batch run without
-    # precedent (or a page that only shows the form) does not need it. numpy and scipy
-    # are imported where they are used, for the same reason.
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(4, 4), lowercase=True, sublinear_tf=True,
-        min_df=1, dtype=np.float32,
-    )
-
-
 class PrecedentIndex:
     """Nearest earlier decisions by cosine similarity of TF-IDF vectors."""
 
@@ -97,7 +85,7 @@ class PrecedentIndex:
         import numpy as np
 
         self._decisions: list[PrecedentDecision] = []
-        self._vectorizer: TfidfVectorizer | None = None
+        self._vectorizer: CharNgramTfidf | None = None
         self._matrix: sp.csr_matrix | None = None  # the decisions the vocabulary was fitted on
         self._extra: sp.csr_matrix | None = None  # decisions added since, kept apart so an
         # addition copies only the small matrix, not the fitted one
@@ -113,7 +101,6 @@ class PrecedentIndex:
 
     def _fit(self, decisions: list[PrecedentDecision]) -> None:
         import numpy as np
-        import scipy.sparse as sp
 
         self._decisions = decisions
         self._fitted_size = len(decisions)
@@ -126,8 +113,8 @@ class PrecedentIndex:
         if not decisions:
             self._vectorizer, self._matrix = None, None
             return
-        vec = _vectorizer()
-        self._matrix = sp.csr_matrix(vec.fit_transform([d.text for d in decisions]))
+        vec = CharNgramTfidf()
+        self._matrix = vec.fit_transform([d.text for d in decisions])
         self._vectorizer = vec
 
     def add(self, decisions: list[PrecedentDecision]) -> None:
@@ -141,7 +128,7 @@ class PrecedentIndex:
                 or self._added + len(decisions) > REFIT_SHARE * self._fitted_size:
             self._fit(self._decisions + list(decisions))
             return
-        extra = sp.csr_matrix(self._vectorizer.transform([d.text for d in decisions]))
+        extra = self._vectorizer.transform([d.text for d in decisions])
         self._extra = extra if self._extra is None else sp.csr_matrix(
             sp.vstack([self._extra, extra]))
         for i, d in enumerate(decisions, start=len(self._decisions)):
@@ -164,11 +151,10 @@ class PrecedentIndex:
                    exclude_refs: set[str] | None = None) -> list[list[Similar]]:
         """For each text, the ``k`` most similar decisions above MIN_SIMILARITY."""
         import numpy as np
-        import scipy.sparse as sp
 
         if self._vectorizer is None or self._matrix is None or not texts:
             return [[] for _ in texts]
-        queries = sp.csr_matrix(self._vectorizer.transform(texts))
+        queries = self._vectorizer.transform(texts)
         # Rows are L2-normalised, so the dot product is the cosine. Character n-grams
         # make the products dense: a sparse matrix times a dense block of queries is
         # several times faster than a sparse-sparse product (measured: 0.3 s against

@@ -1,7 +1,7 @@
 """A per-process cache of each municipality's fitted precedent index.
 
-Fitting TF-IDF over 10,000 decisions takes about a second; a query takes a few
-milliseconds. The cache keeps the fitted index and checks, with one query of two
+Loading and fitting TF-IDF over 10,000 decisions takes most of a second; a query
+takes a few milliseconds. The cache keeps the fitted index and checks, with one query of two
 primary-key maxima per use, whether the database has moved on: new screenings are
 added to the index without a refit (superseded versions are switched off), and
 new imports for the municipality, or a database that went backwards, rebuild it.
