@@ -50,9 +50,24 @@ def preload() -> float:
     return time.perf_counter() - started
 
 
+def navigation_from_the_start() -> None:
+    """Run the app as the st.navigation app it is from the first visit on.
+
+    Streamlit takes an app with a folder named pages/ beside it for a legacy
+    multipage app until a script run calls st.navigation, and only then switches for
+    the whole process. So the first visitor after every start who opened a page's
+    address (a bookmark, a link in a mail) got Streamlit's English "Page not found"
+    and the front page, and that first run went through the legacy page discovery.
+    Streamlit sets the same flag itself during that first run; we set it before it."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main(argv: list[str]) -> int:
     from streamlit.web import cli
 
+    navigation_from_the_start()
     took = preload()
     print(f"Nytte: the app's modules imported in {took:.1f} s", flush=True)
     try:

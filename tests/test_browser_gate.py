@@ -45,9 +45,16 @@ def test_login_required_without_auth_shows_only_the_error(page: Page,
 
 
 def test_demo_role_then_page(page: Page, demo_sqlite: Engine) -> None:
-    """The positive control: after choosing a role the same URL shows the page."""
+    """The positive control: after choosing a role the same URL shows the page. And a
+    bookmark with the role (the very first visit after a restart) opens its page, not
+    Streamlit's English "Page not found" and the front page."""
     url = demo_sqlite.url.render_as_string(hide_password=False)
     with running_app({"NYTTE_DATABASE_URL": url}) as base:
+        page.goto(f"{base}/raad?rolle=beskaeftigelsesraad")  # the server's first visit
+        page.get_by_role("heading", name="Regional gennemgang").wait_for(timeout=60_000)
+        wait_for_run(page)
+        assert "Page not found" not in page.inner_text("body")
+        assert page.url.startswith(f"{base}/raad")
         open_as(page, base, "Leder")
         page.wait_for_selector("[data-testid='stMetricValue']", timeout=30_000)
         wait_for_run(page)
