@@ -74,12 +74,14 @@ typecheck: $(DEV_STAMP)
 audit: $(DEV_STAMP)
 	$(PY) scripts/audit_dependencies.py requirements.txt
 
-## test: the whole suite: lint, types, unit, data layer on SQLite and PostgreSQL, browser
+## test: the whole suite: lint, types, unit, data layer on SQLite and PostgreSQL, browser;
+## pytest runs in TEST_WORKERS processes (pytest-xdist), each test file whole in one of them
+TEST_WORKERS ?= 2
 # Within `make test` an advisory service that cannot be reached (this project's machines
 # reach the package index only) is a loud warning, not a failure; known vulnerabilities fail.
 test: export NYTTE_AUDIT_ALLOW_UNCHECKED ?= 1
 test: $(DEV_STAMP) browser-deps proxy-deps lint typecheck audit
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## bench: every benchmark, each in its own process (python -m bench all); each prints
 ## its figures beside a naive baseline

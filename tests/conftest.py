@@ -173,6 +173,16 @@ def app_db(demo_sqlite: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     dispose_engines()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with browser or slow tests first, each file's tests kept together and in
+    their order: `make test` hands whole files to its workers (pytest-xdist, --dist
+    loadfile) in this order, so the long files start early and the short ones fill
+    the gaps, instead of a long browser file starting last on one worker."""
+    heavy = {item.path for item in items
+             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in heavy)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, object]:
     """pytest-playwright: drive Debian's Chromium (no `playwright install` here)."""

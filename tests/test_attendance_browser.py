@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 
 from nytte.core.db import make_engine, session_scope
-from nytte.demo.database import add_team_of, demo_database
+from nytte.demo.database import add_team_of
 from nytte.models import ABSENT, PRESENT, Attendance, Participant
 from tests.browser_checks import open_as, settle_grid
 from tests.server import running_app, wait_for_run
+from tests.trust_helpers import writable_copy
 
 pytestmark = pytest.mark.browser
 
@@ -107,20 +108,18 @@ NAMES = [
 ]
 
 
-def _roll_database(tmp_path: Path, day: date) -> tuple[Path, int]:
+def _roll_database(demo: Engine, tmp_path: Path, day: date) -> tuple[Path, int]:
     """The demo data plus a team of 25 starting ``day``, named from the case system."""
-    db = tmp_path / "roll25.db"
-    engine = demo_database(db)
-    unit_id = add_team_of(engine, 25, day, name=TEAM)
-    with session_scope(engine) as s:
-        for i, name in enumerate(NAMES):
-            s.execute(
-                update(Participant)
-                .where(Participant.case_ref == f"BENCH-{unit_id}-{i:04d}")
-                .values(name=name)
-            )
-    engine.dispose()
-    return db, unit_id
+    with writable_copy(demo, tmp_path) as engine:
+        unit_id = add_team_of(engine, 25, day, name=TEAM)
+        with session_scope(engine) as s:
+            for i, name in enumerate(NAMES):
+                s.execute(
+                    update(Participant)
+                    .where(Participant.case_ref == f"BENCH-{unit_id}-{i:04d}")
+                    .values(name=name)
+                )
+        return Path(str(engine.url.database)), unit_id
 
 
 def _register(page: Page, clicks: Clicks, absent: list[str], timer_column_x: float) -> None:
@@ -238,8 +237,9 @@ def _warm_up(page: Page, base: str) -> None:
 ABSENT_NAMES = [NAMES[1], NAMES[6], NAMES[18]]
 
 
-def test_team_leader_registers_a_roll_of_25_in_under_a_minute(page: Page, tmp_path: Path) -> None:
-    db, unit_id = _roll_database(tmp_path, DAY)
+def test_team_leader_registers_a_roll_of_25_in_under_a_minute(page: Page, demo_sqlite: Engine,
+                                                              tmp_path: Path) -> None:
+    db, unit_id = _roll_database(demo_sqlite, tmp_path, DAY)
     env = {"NYTTE_DATABASE_URL": f"sqlite:///{db}", "NYTTE_TODAY": DAY.isoformat()}
     with running_app(env) as base:
         _warm_up(page, base)
@@ -265,9 +265,9 @@ FRIDAY = date(2026, 11, 27)
 
 
 def test_on_a_sunday_a_team_leader_registers_fridays_roll_on_a_phone(
-    page: Page, tmp_path: Path
+    page: Page, demo_sqlite: Engine, tmp_path: Path
 ) -> None:
-    db, unit_id = _roll_database(tmp_path, FRIDAY)
+    db, unit_id = _roll_database(demo_sqlite, tmp_path, FRIDAY)
     env = {"NYTTE_DATABASE_URL": f"sqlite:///{db}", "NYTTE_TODAY": SUNDAY.isoformat()}
     with running_app(env) as base:
         _warm_up(page, base)

@@ -10,22 +10,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from nytte.core.auth import Role
 from nytte.core.db import session_scope
-from nytte.demo.database import demo_database
 from nytte.models import ABSENT, Attendance
 from tests.apptest_helpers import app_reading, open_page
+from tests.trust_helpers import writable_copy
 
 DAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def own_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    path = tmp_path / "pages.db"
-    demo_database(path).dispose()
-    with app_reading(f"sqlite:///{path}", monkeypatch) as url:
+def own_db(demo_sqlite: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+           ) -> Iterator[str]:
+    with writable_copy(demo_sqlite, tmp_path) as engine:
+        copy = engine.url.render_as_string(hide_password=False)
+    with app_reading(copy, monkeypatch) as url:
         yield url
 
 

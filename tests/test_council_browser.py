@@ -26,10 +26,14 @@ def test_reviewer_sees_region_and_national_figures(page: Page, demo_sqlite: Engi
         page.get_by_text("Nye henvisninger og fremmøde").first.wait_for(timeout=120_000)
         wait_for_run(page, 120_000)
         assert page.locator("[data-testid='stException']").count() == 0
+        # The demo covers the region: a light municipality beside Greve (the grid draws
+        # only the rows in view, so the check names one near the top). The grid draws
+        # its rows after the run has finished: wait for them (a busy machine is slow).
+        page.wait_for_function(
+            "() => ['Faxe', 'Greve'].every(n => document.body.innerText.includes(n))",
+            timeout=30_000)
         body = page.inner_text("body")
         assert "Nye henvisninger og fremmøde" in body
-        # The demo covers the region: a light municipality beside Greve (the grid draws
-        # only the rows in view, so the check names one near the top).
         assert "Faxe" in body and "Greve" in body
         page.get_by_role("tab", name="Landstal").click()  # drawn by a re-run when opened
         page.get_by_test_id("stMetricLabel").first.wait_for(timeout=60_000)

@@ -115,20 +115,25 @@ def roll_db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> It
         yield engine
 
 
+@pytest.fixture(scope="module")
+def roll_db_checksum(roll_db: Engine) -> str:
+    """The copy as it was made: every roll refusal below must leave it exactly so."""
+    return db_checksum(roll_db)
+
+
 def _roll_refs(engine: Engine) -> list[str]:
     with Session(engine) as s:
         return [ln.case_ref for ln in read_roll(s, coordinator(), CITY, DAY).lines[:4]]
 
 
 @pytest.mark.parametrize("case", ROLL_CASES, ids=[c.id for c in ROLL_CASES])
-def test_roll_import_refuses(roll_db: Engine, case: Case) -> None:
+def test_roll_import_refuses(roll_db: Engine, roll_db_checksum: str, case: Case) -> None:
     data = case.make(_roll_refs(roll_db))
-    before = db_checksum(roll_db)
     with pytest.raises(RollError) as info, Session(roll_db) as s, s.begin():
         import_paper_roll(s, coordinator(), CITY, data, today=DAY)
     texts = [f"Række {e.row}, felt '{e.field}': {e.message}" for e in info.value.errors]
     assert any(_ok(t, case) for t in texts), texts
-    assert db_checksum(roll_db) == before
+    assert db_checksum(roll_db) == roll_db_checksum
 
 
 def _ok(text: str, case: Case) -> bool:
@@ -197,6 +202,12 @@ def fu_db(demo_sqlite: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield engine
 
 
+@pytest.fixture(scope="module")
+def fu_db_checksum(fu_db: Engine) -> str:
+    """The copy as it was made: every follow-up refusal below must leave it exactly so."""
+    return db_checksum(fu_db)
+
+
 def _ends(engine: Engine) -> list[tuple[str, date]]:
     with Session(engine) as s:
         rows = s.execute(
@@ -209,13 +220,12 @@ def _ends(engine: Engine) -> list[tuple[str, date]]:
 
 
 @pytest.mark.parametrize("case", FU_CASES, ids=[c.id for c in FU_CASES])
-def test_follow_up_import_refuses(fu_db: Engine, case: Case) -> None:
+def test_follow_up_import_refuses(fu_db: Engine, fu_db_checksum: str, case: Case) -> None:
     data = case.make(_ends(fu_db))
-    before = db_checksum(fu_db)
     with pytest.raises(FollowUpImportError) as info, Session(fu_db) as s, s.begin():
         import_follow_ups(s, LEADER, data, today=date(2026, 11, 23))
     assert any(_ok(line, case) for line in str(info.value).splitlines()), str(info.value)
-    assert db_checksum(fu_db) == before
+    assert db_checksum(fu_db) == fu_db_checksum
 
 
 def test_follow_up_base_file_with_a_lower_case_reference_imports(fu_db: Engine,

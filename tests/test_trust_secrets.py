@@ -33,8 +33,10 @@ WEAK = [
     "<paste-a-secret-here-please-thank-you>",
     "Greve Kommune nytteindsats login 2026",
     "correct horse battery staple correct horse",
-    secrets.token_hex(16),  # 128 bits but 16 distinct characters only
-    secrets.token_urlsafe(16),  # too short
+    # Random values, named for the test's id: every pytest-xdist worker must collect
+    # the same test names.
+    pytest.param(secrets.token_hex(16), id="token_hex(16)"),  # 128 bits, 16 distinct characters
+    pytest.param(secrets.token_urlsafe(16), id="token_urlsafe(16)"),  # too short
 ]
 
 
