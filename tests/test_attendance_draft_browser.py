@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select, update
 
 from bench.server import free_port
@@ -66,28 +67,50 @@ def _open_roll(page: Page) -> None:
     settle_grid(page)
 
 
+EDITOR = "#portal input, #portal textarea"  # the grid's cell editor (an overlay)
+
+
 def _type_note(page: Page) -> None:
     """The grid is a canvas: open row 1's «Timer» (after Navn, Status), leave it, move
-    two cells right to «Note», open its editor and type."""
+    two cells right to «Note», open its editor and type. Each step waits for the
+    editor overlay to open or close; a try whose keys went astray (the grid redrawn
+    under the pointer by a late rerun) is tried again, as a user clicks again."""
     grid = page.get_by_test_id("stDataFrame")
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    page.mouse.dblclick(box["x"] + 290, box["y"] + 35 + 17)
-    page.wait_for_timeout(300)
-    page.keyboard.press("Escape")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    page.keyboard.type(NOTE)
-    typed = page.evaluate(
-        "(t) => [...document.querySelectorAll('input, textarea')].some(e => e.value === t)",
-        NOTE,
-    )
-    assert typed, "the note's cell editor did not open"
-    page.wait_for_timeout(300)  # let the editor take the value before Enter
-    page.keyboard.press("Enter")
+    for _ in range(3):
+        settle_grid(page)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None
+        # Rows are 35 px high; counted up from the grid's bottom edge, because the
+        # element's box may include the grid's toolbar above the header.
+        first_row_middle = box["y"] + box["height"] - len(NAMES) * 35 + 17
+        page.mouse.dblclick(box["x"] + 290, first_row_middle)
+        try:
+            page.wait_for_selector(EDITOR, timeout=3_000)
+        except PlaywrightTimeout:
+            continue
+        page.keyboard.press("Escape")
+        page.wait_for_selector(EDITOR, state="detached", timeout=3_000)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_selector(EDITOR, timeout=3_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        page.keyboard.type(NOTE)
+        typed = page.evaluate(
+            "(t) => [...document.querySelectorAll('input, textarea')].some(e => e.value === t)",
+            NOTE,
+        )
+        if not typed:
+            page.keyboard.press("Escape")
+            continue
+        page.wait_for_timeout(300)  # let the editor take the value before Enter
+        page.keyboard.press("Enter")
+        return
+    raise AssertionError("the note's cell editor did not open")
 
 
 def _type(page: Page, url: str) -> None:
