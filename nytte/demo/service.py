@@ -12,7 +12,7 @@ from nytte.core.config import ConfigError
 from nytte.core.data_version import Area, changed
 from nytte.core.db import check_database
 from nytte.demo.generate import iter_generate
-from nytte.demo.load import load
+from nytte.demo.load import bulk_load, load
 from nytte.demo.params import DEMO_MUNICIPALITY
 from nytte.models import Municipality, Participant
 
@@ -50,7 +50,7 @@ def fill_demo(
     munis = [DEMO_MUNICIPALITY] if scale == "demo" else codes
     counts: dict[str, int] = {}
     # One transaction for the whole data set: a failure leaves the database empty.
-    with engine.begin() as conn:
+    with bulk_load(engine) as conn:
         for batch in iter_generate(scale, seed, munis, until=until):
             for key, n in load(conn, batch).items():
                 counts[key] = counts.get(key, 0) + n
