@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, inspect, select, text
 import nytte.demo.service as demo_service
 from nytte.core.db import make_engine
 from nytte.demo.generate import DemoData
+from nytte.demo.load import load as real_load
 from nytte.models import Participant
 from tests.conftest import PG_ADMIN_URL
 
@@ -141,8 +142,6 @@ def test_failed_fill_leaves_an_empty_database_with_every_index(
     empty_engine: Engine, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """All or nothing: a failure after rows and index drops rolls both back."""
-    real_load = demo_service.load
-
     def load_then_fail(conn: Connection, data: DemoData) -> dict[str, int]:
         real_load(conn, data)
         raise RuntimeError("disk full")
