@@ -5,8 +5,11 @@ same summaries, and the schema the migrations make, on both backends."""
 from __future__ import annotations
 
 import hashlib
+import shutil
+import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +157,21 @@ def test_failed_fill_leaves_an_empty_database_with_every_index(
         assert schema_of(conn) == _migrated_schema(request, empty_engine)
         if empty_engine.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+
+
+def test_fill_with_the_file_open_elsewhere_loads_through_the_wal(
+    empty_sqlite_template: Path, tmp_path: Path
+) -> None:
+    """An app connected to the file keeps the load from leaving WAL; it loads anyway."""
+    path = tmp_path / "open.db"
+    shutil.copy(empty_sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    other = sqlite3.connect(path)
+    try:
+        other.execute("SELECT COUNT(*) FROM participant").fetchone()
+        counts = demo_service.fill_demo(engine, "demo", seed=1, until=date(2026, 11, 20))
+        assert counts["participants"] == PLAIN_LOAD_DIGEST["participant"][0]
+        assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        other.close()
+        engine.dispose()

@@ -1,9 +1,8 @@
 """Write generated demo data into the database in bulk.
 
 Attendance can be ten million rows, so it bypasses the ORM: SQLite gets
-executemany over tuples, PostgreSQL gets COPY in CSV blocks. Explicit ids let
-attendance point at referrals without a round trip; PostgreSQL's sequences are moved
-past them after.
+executemany over tuples, PostgreSQL gets COPY. Explicit ids let attendance point at
+referrals without a round trip; PostgreSQL's sequences are moved past them after.
 
 ``bulk_load`` is the transaction around it, set up as bulk loads are: the big tables'
 secondary indexes (and on PostgreSQL their unique and foreign-key constraints) are
@@ -13,15 +12,14 @@ index once from sorted data is far cheaper than keeping it up row by row."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from nytte.demo.generate import DemoData
 from nytte.models import Attendance, ClosingDay, Participant, Referral, Team, Unit
@@ -35,8 +33,6 @@ PG_MAINTENANCE_WORK_MEM = "512MB"
 
 SQLITE_LOAD_CACHE_KIB = 256 * 1024
 """Page cache of the SQLite load connection (the default, 2 MB, thrashes on the indexes)."""
-
-_NULL = "\\N"  # COPY's NULL marker; CSV keeps '' (an empty string) apart from it
 
 
 def _to_python(values: np.ndarray) -> list[Any]:
@@ -54,21 +50,12 @@ def _to_python(values: np.ndarray) -> list[Any]:
             return cast(list[Any], out.tolist())
         return cast(list[Any], values.tolist())
     if values.dtype == object:
-        return [None if (isinstance(v, float) and np.isnan(v)) else v for v in values.tolist()]
+        missing = pd.isna(values)  # None or a NaN among the strings
+        if missing.any():
+            values = values.copy()
+            values[missing] = None
+        return cast(list[Any], values.tolist())
     return cast(list[Any], values.tolist())
-
-
-def _csv_block(cols: dict[str, np.ndarray], names: Sequence[str], lo: int, hi: int) -> str:
-    """Rows lo..hi as CSV for COPY: NULL as \\N, strings quoted only where needed."""
-    frame = pd.DataFrame(
-        {c: _to_python(cols[c][lo:hi]) if np.issubdtype(cols[c].dtype, np.datetime64)
-         else cols[c][lo:hi] for c in names},
-        copy=False,
-    )
-    buf = io.StringIO()
-    frame.to_csv(buf, header=False, index=False, na_rep=_NULL, quoting=csv.QUOTE_MINIMAL,
-                 lineterminator="\n")
-    return buf.getvalue()
 
 
 def _rows(cols: dict[str, np.ndarray], names: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
@@ -86,13 +73,13 @@ def bulk_insert(conn: Connection, table: Table, cols: dict[str, np.ndarray]) -> 
     assert raw is not None
     count = 0
     if conn.dialect.name == "postgresql":
-        copy_sql = (f"COPY {table.name} ({', '.join(names)}) FROM STDIN "
-                    f"WITH (FORMAT csv, NULL '{_NULL}')")
-        n = len(cols[names[0]])
+        copy_sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
         with raw.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[attr-defined]
-            for lo in range(0, n, CHUNK):
-                copy.write(_csv_block(cols, names, lo, min(lo + CHUNK, n)))
-        return n
+            for chunk in _rows(cols, names):
+                for row in chunk:
+                    copy.write_row(row)
+                count += len(chunk)
+        return count
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     cur = raw.cursor()
     for chunk in _rows(cols, names):
@@ -157,12 +144,17 @@ def bulk_load(engine: Engine, tables: Sequence[str] = BULK_TABLES) -> Iterator[C
     SQLite: the load connection uses a rollback journal instead of WAL (in WAL every
     page is written twice, to the log and at the checkpoint; into an empty file a
     rollback journal writes almost nothing) and a large page cache; WAL and the default
-    cache are back when it ends. PostgreSQL: more maintenance memory for the index
-    builds; the indexes are deferred only if this role owns the tables."""
+    cache are back when it ends. Other readers wait while it writes (it is meant for
+    an empty database); when another connection has the file open, it loads in WAL.
+    PostgreSQL: more maintenance memory for the index builds; the indexes are deferred
+    only if this role owns the tables."""
     if engine.dialect.name == "sqlite":
         engine.dispose()  # leaving WAL needs the only connection to the file
         with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+            # Another connection has the file open (the app?): then load through the WAL.
+            with suppress(OperationalError):
+                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+            cache_size = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
             try:
                 # DDL does not open a transaction in Python's sqlite3: open it here.
@@ -176,8 +168,10 @@ def bulk_load(engine: Engine, tables: Sequence[str] = BULK_TABLES) -> Iterator[C
                 conn.rollback()
                 raise
             finally:
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache_size)}")
+                # If the file is busy now, the app's next connection sets WAL itself.
+                with suppress(OperationalError):
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return
     with engine.begin() as conn:
         conn.execute(text(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'"))
