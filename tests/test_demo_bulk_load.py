@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -175,3 +176,15 @@ def test_fill_with_the_file_open_elsewhere_loads_through_the_wal(
     finally:
         other.close()
         engine.dispose()
+
+
+def test_batches_drawn_ahead_arrive_in_order_and_errors_reach_the_loader() -> None:
+    def batches() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("generator broke")
+
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="generator broke"):
+        for item in demo_service.ahead(batches()):
+            seen.append(item)
+    assert seen == [0, 1, 2, 3, 4]

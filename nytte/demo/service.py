@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from datetime import date
+from typing import TypeVar, cast
 
 from sqlalchemy import Engine, func, select, text
 
@@ -15,6 +19,50 @@ from nytte.demo.generate import iter_generate
 from nytte.demo.load import bulk_load, load
 from nytte.demo.params import DEMO_MUNICIPALITY
 from nytte.models import Municipality, Participant
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items`` drawn one step ahead in a thread: the next batch is generated while
+    the database stores this one (numpy, sqlite3 and libpq release the GIL while they
+    work). One thread draws them all, in order, so the data are the same."""
+    slot: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: object) -> bool:
+        """Hand one item over; False once the consumer has gone."""
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            offer(exc)
+
+    worker = threading.Thread(target=produce, name="demo-generate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(T, item)
+    finally:
+        stop.set()
+        worker.join()
 
 
 def database_is_empty(engine: Engine) -> bool:
@@ -51,7 +99,7 @@ def fill_demo(
     counts: dict[str, int] = {}
     # One transaction for the whole data set: a failure leaves the database empty.
     with bulk_load(engine) as conn:
-        for batch in iter_generate(scale, seed, munis, until=until):
+        for batch in ahead(iter_generate(scale, seed, munis, until=until)):
             for key, n in load(conn, batch).items():
                 counts[key] = counts.get(key, 0) + n
         if scale == "demo":  # the rest of the demo municipality's region, lightly
