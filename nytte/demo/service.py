@@ -5,8 +5,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from datetime import date
 from typing import TypeVar, cast
 
@@ -26,7 +26,7 @@ T = TypeVar("T")
 _DONE = object()
 
 
-def ahead(items: Iterator[T]) -> Iterator[T]:
+def ahead(items: Iterator[T]) -> Generator[T, None, None]:
     """``items`` drawn one step ahead in a thread: the next batch is generated while
     the database stores this one (numpy, sqlite3 and libpq release the GIL while they
     work). One thread draws them all, in order, so the data are the same."""
@@ -131,8 +131,11 @@ def fill_demo(
     munis = [DEMO_MUNICIPALITY] if scale == "demo" else codes
     counts: dict[str, int] = {}
     # One transaction for the whole data set: a failure leaves the database empty.
-    with phase("indexes and commit"), bulk_load(engine) as conn:
-        batches = ahead(iter_generate(scale, seed, munis, until=until))
+    with (
+        phase("indexes and commit"),
+        bulk_load(engine) as conn,
+        closing(ahead(iter_generate(scale, seed, munis, until=until))) as batches,
+    ):
         for batch in phase.waiting("generate", batches):
             with phase("insert"):
                 for key, n in load(conn, batch).items():
