@@ -10,7 +10,7 @@ from typing import Any
 from nytte.core.config import load_settings
 from nytte.core.db import make_engine
 from nytte.core.formats import fmt_date, fmt_int
-from nytte.demo.service import database_is_empty, default_until, fill_demo
+from nytte.demo.service import Phases, database_is_empty, default_until, fill_demo
 
 
 def _day(text: str) -> date:
@@ -47,11 +47,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     until = args.until or default_until()
     t0 = time.perf_counter()
-    counts = fill_demo(engine, args.scale, args.seed, until=until)
+    phases = Phases()
+    counts = fill_demo(engine, args.scale, args.seed, until=until, phases=phases)
     secs = time.perf_counter() - t0
     summary = ", ".join(f"{k}: {fmt_int(v)}" for k, v in counts.items())
     print(
         f"Demodata ({args.scale}, seed {args.seed}, til og med {fmt_date(until)}) "
         f"indlæst på {secs:.1f} s — {summary}"
     )
+    names = {"generate": "generering", "insert": "indsættelse",
+             "indexes and commit": "indeks og commit", "tasks": "opgaver og vurderinger",
+             "summaries": "rådets opsummeringer", "analyze": "ANALYZE"}
+    print("Tid pr. fase: " + ", ".join(
+        f"{names.get(k, k)} {v:.1f} s" for k, v in phases.seconds.items()))
     return 0
