@@ -55,9 +55,9 @@ def _counts(page: Page) -> str:
 
 def _open_roll(page: Page) -> None:
     """From wherever the tab is, through the menu (the demo role rides in the URL)."""
-    # The very first session of a fresh server that asks for a routed page's URL gets
-    # Streamlit's "Page not found" box and the front page (docs/navigation.md); the
-    # user closes it and picks the page in the menu.
+    # A server started the plain way (`streamlit run app.py`) shows the very first
+    # session Streamlit's "Page not found" box (docs/navigation.md); serve.py does not,
+    # but should the box be there, the user closes it and picks the page in the menu.
     close = page.get_by_role("dialog").get_by_role("button", name="Close")
     if close.count():
         close.click()
