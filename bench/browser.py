@@ -18,7 +18,6 @@ views). It prints each page's median and max over ``--runs`` and the machine loa
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
@@ -27,13 +26,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from bench.server import running_app
+from bench.server import APP_IDLE, load_text, running_app
 from nytte.core.auth import Role
 from nytte.core.navigation import PAGES_BY_KEY
 
 CHROMIUM = "/usr/bin/chromium"
-IDLE = ("[data-testid='stApp'][data-test-script-state='notRunning']"
-        "[data-test-connection-state='CONNECTED']")
 PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 DEFAULT_PAGES = ("raad", "ledelse", "fremmoedeoverblik", "kapacitet", "risikoliste",
                  "fremmoede")
@@ -49,7 +46,7 @@ def role_for(page_key: str) -> Role:
 def _shown(page: Page, timeout: float = 60_000) -> None:
     """The run is over and the browser has painted its output."""
     page.wait_for_function(
-        f"() => !!document.querySelector(\"{IDLE}\")", timeout=timeout, polling="raf")
+        f"() => !!document.querySelector(\"{APP_IDLE}\")", timeout=timeout, polling="raf")
     page.evaluate(PAINTED)
 
 
@@ -94,11 +91,6 @@ def run(base: str, keys: Sequence[str], runs: int) -> list[str]:
     return lines
 
 
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"{one:.2f} / {five:.2f} (1 / 5 min, {os.cpu_count()} cores)"
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench browser")
     parser.add_argument("--db", help="database URL (default: a fresh demo database, seed 1)")
@@ -106,7 +98,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     keys = [k.strip() for k in args.pages.split(",") if k.strip()]
-    print(f"Machine load at start: {_load()}")
+    print(f"Machine load at start: {load_text()}")
     with tempfile.TemporaryDirectory(prefix="nytte-browser-") as tmp_name:
         db_url = args.db
         if db_url is None:
@@ -118,5 +110,5 @@ def main(argv: list[str]) -> int:
                          log=Path(tmp_name) / "app.log") as app:
             for line in run(app.base, keys, args.runs):
                 print(line, flush=True)
-    print(f"Machine load at end: {_load()}")
+    print(f"Machine load at end: {load_text()}")
     return 0

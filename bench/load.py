@@ -41,7 +41,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
-from bench.server import AppServer, insecure_tls, nginx, running_app
+from bench.server import AppServer, insecure_tls, load_text, nginx, running_app
 from nytte.core.auth import Role
 from nytte.core.navigation import pages_for
 
@@ -66,11 +66,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def load_text() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
 
 
 @dataclass(frozen=True)

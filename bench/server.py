@@ -54,6 +54,18 @@ def wait_healthy(base: str, seconds: float, context: ssl.SSLContext | None = Non
             time.sleep(0.3)
 
 
+# The app's root element once a script run is over and the websocket is up: what a
+# browser-driven check waits for before it reads the page.
+APP_IDLE = ("[data-testid='stApp'][data-test-script-state='notRunning']"
+            "[data-test-connection-state='CONNECTED']")
+
+
+def load_text() -> str:
+    """The machine load, printed beside every figure (this machine has other users)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min, {os.cpu_count()} cores)"
+
+
 @dataclass(frozen=True)
 class AppServer:
     base: str  # http://127.0.0.1:<port>

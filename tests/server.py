@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from bench.server import APP_IDLE
 from bench.server import running_app as bench_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +34,5 @@ def running_app(env: dict[str, str], cwd: Path = ROOT, *, port: int | None = Non
 
 def wait_for_run(page: Page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished the current script run."""
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']"
-        "[data-test-connection-state='CONNECTED']",
-        timeout=timeout,
-    )
+    page.wait_for_selector(APP_IDLE, timeout=timeout)
     page.wait_for_timeout(300)

@@ -33,7 +33,8 @@ from nytte.attendance.dashboard import AttendanceDashboard, attendance_dashboard
 from nytte.attendance.funnel import Funnel, StableRule, referral_funnel
 from nytte.attendance.notices import absence_notices
 from nytte.attendance.roll import roll_units
-from nytte.core.auth import Principal, Role
+from nytte.core.access import PERSON_LEVEL
+from nytte.core.auth import Principal
 from nytte.core.data_version import Area, versions
 from nytte.council import periods
 from nytte.council.council_page import CouncilPage, council_page
@@ -94,7 +95,7 @@ def cached(
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
             if args and isinstance(args[0], Principal):
                 principal = args[0]
-                municipal = principal.role is not Role.RAAD \
+                municipal = principal.role in PERSON_LEVEL \
                     and principal.municipality_code is not None
                 return store(data_versions(areas, principal.municipality_code
                                            if municipal else None),
